@@ -1,0 +1,6 @@
+import path from "node:path";
+
+// One folder per test run, one SQLite file per jest worker inside it.
+export const root = path.resolve(import.meta.dirname, "..", "..");
+export const runDir = path.join(root, ".tmp", "jest");
+export const templateDb = path.join(runDir, "template.db");

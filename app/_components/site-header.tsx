@@ -1,0 +1,44 @@
+import Link from "next/link";
+import { auth } from "@/auth";
+import { SignOutButton } from "./sign-out-button";
+
+export async function SiteHeader() {
+  const session = await auth();
+  const username = session?.user?.name;
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <nav
+        aria-label="Main"
+        className="mx-auto flex max-w-3xl items-center justify-between gap-4 px-4 py-4 sm:px-6"
+      >
+        <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
+          <svg aria-hidden="true" viewBox="0 0 32 32" className="h-7 w-7">
+            <rect width="32" height="32" rx="8" fill="#4f46e5" />
+            <path d="M16 7l8 3v6c0 5-3.5 8.5-8 10-4.5-1.5-8-5-8-10v-6z" fill="#fff" />
+          </svg>
+          Two-Factor App
+        </Link>
+        {username ? (
+          <div className="flex items-center gap-4 text-sm">
+            <Link href="/dashboard" className="text-slate-700 hover:text-slate-900">
+              Dashboard
+            </Link>
+            <span className="hidden text-slate-500 sm:inline">
+              Signed in as <span className="font-medium text-slate-900">{username}</span>
+            </span>
+            <SignOutButton />
+          </div>
+        ) : (
+          <div className="flex items-center gap-3 text-sm">
+            <Link href="/login" className="font-medium text-slate-700 hover:text-slate-900">
+              Sign in
+            </Link>
+            <Link href="/register" className="btn-primary">
+              Register
+            </Link>
+          </div>
+        )}
+      </nav>
+    </header>
+  );
+}

@@ -1,0 +1,22 @@
+import nextJest from "next/jest.js";
+
+const createJestConfig = nextJest({ dir: "./" });
+
+/** @type {import('jest').Config} */
+const config = {
+  testEnvironment: "node",
+  testMatch: ["<rootDir>/__tests__/**/*.test.{ts,tsx}"],
+  globalSetup: "<rootDir>/__tests__/setup/global-setup.mjs",
+  globalTeardown: "<rootDir>/__tests__/setup/global-teardown.mjs",
+  setupFiles: ["<rootDir>/__tests__/setup/env.ts"],
+  setupFilesAfterEnv: ["<rootDir>/__tests__/setup/matchers.ts"],
+  moduleNameMapper: {
+    "^@/(.*)$": "<rootDir>/$1",
+    // The real package throws outside React Server Components.
+    "^server-only$": "<rootDir>/__tests__/setup/empty-module.ts",
+    // Prisma's query compiler ships an ESM wasm loader jest cannot run.
+    "^@prisma/client/runtime/(query_compiler_bg\\..*)\\.mjs$": "@prisma/client/runtime/$1.js",
+  },
+};
+
+export default createJestConfig(config);

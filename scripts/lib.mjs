@@ -1,0 +1,55 @@
+// Helpers shared by the project's scripts (plain Node, no build step).
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import nextEnv from "@next/env";
+
+export const root = path.resolve(import.meta.dirname, "..");
+export const DEFAULT_DATABASE_URL = "file:./data/app.db";
+
+// Loads .env files the way Next.js does, so scripts see what the app sees.
+export function loadProjectEnv() {
+  nextEnv.loadEnvConfig(root, process.env.NODE_ENV !== "production", { info() {}, error: console.error });
+  process.env.DATABASE_URL ||= DEFAULT_DATABASE_URL;
+  return process.env;
+}
+
+export function isPostgres(url) {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+// Runs the Prisma CLI from node_modules, failing loudly.
+export function prisma(args, env = process.env) {
+  const bin = path.join(root, "node_modules", "prisma", "build", "index.js");
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd: root, env, stdio: "inherit" });
+  if (result.status !== 0) {
+    throw new Error(`prisma ${args.join(" ")} failed with exit code ${result.status}`);
+  }
+}
+
+export function prismaOutput(args, env = process.env) {
+  const bin = path.join(root, "node_modules", "prisma", "build", "index.js");
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd: root, env, encoding: "utf8" });
+  if (result.status !== 0) {
+    throw new Error(`prisma ${args.join(" ")} failed:\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+export function sqliteFile(url) {
+  return path.resolve(root, url.replace(/^file:/, ""));
+}
+
+// better-sqlite3 creates the database file but not its folder.
+export function ensureSqliteFolder(url) {
+  if (!isPostgres(url)) fs.mkdirSync(path.dirname(sqliteFile(url)), { recursive: true });
+}
+
+// The generated client is built for one provider; regenerate it when the
+// configured database is of the other kind.
+export function ensureClientProvider(url) {
+  const wanted = isPostgres(url) ? "postgresql" : "sqlite";
+  const generated = path.join(root, "node_modules", ".prisma", "client", "schema.prisma");
+  const current = fs.existsSync(generated) ? fs.readFileSync(generated, "utf8") : "";
+  if (!current.includes(`provider = "${wanted}"`)) prisma(["generate"]);
+}
