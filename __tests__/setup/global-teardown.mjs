@@ -1,6 +1,5 @@
 import fs from "node:fs";
-import { runDir } from "./paths.mjs";
 
 export default function globalTeardown() {
-  fs.rmSync(runDir, { recursive: true, force: true });
+  if (process.env.JEST_RUN_DIR) fs.rmSync(process.env.JEST_RUN_DIR, { recursive: true, force: true });
 }

@@ -39,8 +39,10 @@ CREATE TABLE "SignInChallenge" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "tokenHash" TEXT NOT NULL,
     "userId" TEXT NOT NULL,
+    "purpose" TEXT NOT NULL,
     "failedAttempts" INTEGER NOT NULL DEFAULT 0,
     "expiresAt" DATETIME NOT NULL,
+    "verifiedAt" DATETIME,
     "consumedAt" DATETIME,
     "ip" TEXT,
     "userAgent" TEXT,
@@ -78,7 +80,7 @@ CREATE TABLE "RateLimit" (
     "key" TEXT NOT NULL PRIMARY KEY,
     "count" INTEGER NOT NULL DEFAULT 0,
     "windowStart" DATETIME NOT NULL,
-    "lastFailureAt" DATETIME,
+    "nextAllowedAt" DATETIME,
     "updatedAt" DATETIME NOT NULL
 );
 

@@ -43,8 +43,10 @@ CREATE TABLE "SignInChallenge" (
     "id" TEXT NOT NULL,
     "tokenHash" TEXT NOT NULL,
     "userId" TEXT NOT NULL,
+    "purpose" TEXT NOT NULL,
     "failedAttempts" INTEGER NOT NULL DEFAULT 0,
     "expiresAt" TIMESTAMP(3) NOT NULL,
+    "verifiedAt" TIMESTAMP(3),
     "consumedAt" TIMESTAMP(3),
     "ip" TEXT,
     "userAgent" TEXT,
@@ -84,7 +86,7 @@ CREATE TABLE "RateLimit" (
     "key" TEXT NOT NULL,
     "count" INTEGER NOT NULL DEFAULT 0,
     "windowStart" TIMESTAMP(3) NOT NULL,
-    "lastFailureAt" TIMESTAMP(3),
+    "nextAllowedAt" TIMESTAMP(3),
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "RateLimit_pkey" PRIMARY KEY ("key")
