@@ -1,7 +1,27 @@
 import "server-only";
 import NextAuth from "next-auth";
+import Credentials from "next-auth/providers/credentials";
 import { authConfig } from "@/lib/auth/config";
+import { getUserById } from "@/lib/server/accounts";
+import { consumeVerifiedChallenge } from "@/lib/server/challenge";
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
+  providers: [
+    Credentials({
+      // The only credential is a sign-in challenge whose second factor was
+      // already verified by a server action (app/login/verify/actions.ts,
+      // app/setup-2fa/actions.ts); it is consumed here, so one challenge
+      // yields at most one session.
+      credentials: { challenge: {} },
+      async authorize(credentials) {
+        const token = credentials?.challenge;
+        if (typeof token !== "string" || token.length > 100) return null;
+        const userId = await consumeVerifiedChallenge(token);
+        const user = userId ? await getUserById(userId) : null;
+        if (!user?.twoFactorMethod) return null;
+        return { id: user.id, name: user.username, email: user.email, sessionVersion: user.sessionVersion };
+      },
+    }),
+  ],
 });

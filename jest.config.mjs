@@ -19,4 +19,16 @@ const config = {
   },
 };
 
-export default createJestConfig(config);
+// otplib 13's CommonJS build requires @scure/base and @noble/hashes, which ship
+// only as ES modules: let next/jest's SWC transform compile them too.
+const esmOnlyPackages = ["@scure/base", "@noble/hashes"];
+
+export default async function jestConfig() {
+  const resolved = await createJestConfig(config)();
+  return {
+    ...resolved,
+    transformIgnorePatterns: resolved.transformIgnorePatterns.map((pattern) =>
+      pattern.replace("(?!(", `(?!(${esmOnlyPackages.join("|")}|`),
+    ),
+  };
+}

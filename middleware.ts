@@ -1,6 +1,6 @@
 import NextAuth from "next-auth";
 import { NextResponse } from "next/server";
-import { authConfig } from "@/lib/auth/config";
+import { authConfig, isCompleteSession } from "@/lib/auth/config";
 import { contentSecurityPolicy } from "@/lib/auth/csp";
 import { isProtectedPath } from "@/lib/auth/routes";
 
@@ -10,7 +10,7 @@ const { auth } = NextAuth(authConfig);
 
 export default auth((request) => {
   const { pathname, search } = request.nextUrl;
-  if (isProtectedPath(pathname) && !request.auth?.user) {
+  if (isProtectedPath(pathname) && !isCompleteSession(request.auth)) {
     const login = new URL("/login", request.nextUrl.origin);
     login.searchParams.set("callbackUrl", `${pathname}${search}`);
     return NextResponse.redirect(login);

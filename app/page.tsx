@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { auth } from "@/auth";
+import { getCurrentSession } from "@/lib/server/session";
 
 const features = [
   {
@@ -17,8 +17,8 @@ const features = [
 ];
 
 export default async function HomePage() {
-  const session = await auth();
-  const username = session?.user?.name;
+  const current = await getCurrentSession();
+  const username = current?.user.username;
   return (
     <div className="space-y-10">
       <section className="space-y-4">

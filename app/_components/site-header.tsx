@@ -1,10 +1,10 @@
 import Link from "next/link";
-import { auth } from "@/auth";
+import { getCurrentSession } from "@/lib/server/session";
 import { SignOutButton } from "./sign-out-button";
 
 export async function SiteHeader() {
-  const session = await auth();
-  const username = session?.user?.name;
+  const current = await getCurrentSession();
+  const username = current?.user.username;
   return (
     <header className="border-b border-slate-200 bg-white">
       <nav

@@ -1,12 +1,27 @@
 import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { safeCallbackPath } from "@/lib/auth/routes";
+import { getCurrentSession } from "@/lib/server/session";
+import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default function LoginPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function LoginPage({ searchParams }: Props) {
+  const params = await searchParams;
+  const callbackUrl = safeCallbackPath(typeof params.callbackUrl === "string" ? params.callbackUrl : null);
+  if (await getCurrentSession()) redirect(callbackUrl);
+  const notice =
+    params.expired !== undefined
+      ? "Your sign-in expired or had too many wrong codes. Sign in again."
+      : params.signedOut !== undefined
+        ? "You have been signed out."
+        : undefined;
   return (
-    <div className="card mx-auto max-w-md space-y-3">
+    <div className="card mx-auto max-w-md space-y-6">
       <h1 className="text-2xl font-bold">Sign in</h1>
-      <p className="text-slate-600">Signing in with a password and a second factor is being built.</p>
+      <LoginForm callbackUrl={callbackUrl} notice={notice} />
     </div>
   );
 }

@@ -1,12 +1,21 @@
 import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getCurrentSession } from "@/lib/server/session";
+import { RegisterForm } from "./register-form";
 
 export const metadata: Metadata = { title: "Create an account" };
 
-export default function RegisterPage() {
+export default async function RegisterPage() {
+  if (await getCurrentSession()) redirect("/dashboard");
   return (
-    <div className="card mx-auto max-w-md space-y-3">
-      <h1 className="text-2xl font-bold">Create an account</h1>
-      <p className="text-slate-600">Registration with two-factor enrolment is being built.</p>
+    <div className="card mx-auto max-w-md space-y-6">
+      <div className="space-y-1">
+        <h1 className="text-2xl font-bold">Create an account</h1>
+        <p className="text-sm text-slate-600">
+          Next you will set up a second factor: an authenticator app, or codes sent to your email.
+        </p>
+      </div>
+      <RegisterForm />
     </div>
   );
 }

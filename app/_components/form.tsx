@@ -1,0 +1,91 @@
+"use client";
+
+import type { InputHTMLAttributes, ReactNode } from "react";
+import { useFormStatus } from "react-dom";
+
+type FieldProps = {
+  name: string;
+  label: string;
+  errors?: string[];
+  hint?: ReactNode;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "name">;
+
+// A labelled input whose errors are tied to it with aria-describedby.
+export function Field({ name, label, errors, hint, id, ...input }: FieldProps) {
+  const inputId = id ?? `field-${name}`;
+  const errorId = `${inputId}-error`;
+  const hintId = `${inputId}-hint`;
+  const describedBy = [hint ? hintId : null, errors?.length ? errorId : null].filter(Boolean).join(" ");
+  return (
+    <div className="space-y-1">
+      <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <input
+        id={inputId}
+        name={name}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        className="block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-indigo-600 focus:ring-inset aria-invalid:ring-red-500"
+        {...input}
+      />
+      {hint ? (
+        <p id={hintId} className="text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      {errors?.length ? (
+        <p id={errorId} className="text-sm text-red-700">
+          {errors.join(" ")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+// Announced to screen readers when it changes.
+export function FormMessage({ message, tone = "error" }: { message?: string; tone?: "error" | "info" }) {
+  return (
+    <div aria-live="polite" className="min-h-0">
+      {message ? (
+        <p
+          className={
+            tone === "error"
+              ? "rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200"
+              : "rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900 ring-1 ring-indigo-200"
+          }
+        >
+          {message}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function SubmitButton({
+  children,
+  variant = "primary",
+  className = "",
+  name,
+  value,
+}: {
+  children: ReactNode;
+  variant?: "primary" | "secondary";
+  className?: string;
+  name?: string;
+  value?: string;
+}) {
+  const { pending } = useFormStatus();
+  return (
+    <button
+      type="submit"
+      name={name}
+      value={value}
+      disabled={pending}
+      aria-disabled={pending}
+      className={`${variant === "primary" ? "btn-primary" : "btn-secondary"} ${className}`}
+    >
+      {children}
+    </button>
+  );
+}

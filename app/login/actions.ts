@@ -1,0 +1,65 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { safeCallbackPath } from "@/lib/auth/routes";
+import { findUserByIdentifier, replacePasswordHash } from "@/lib/server/accounts";
+import { createChallenge } from "@/lib/server/challenge";
+import { recordSecurityEvent } from "@/lib/server/events";
+import {
+  hashPassword,
+  passwordNeedsRehash,
+  verifyPassword,
+  verifyPasswordForUnknownUser,
+} from "@/lib/server/password";
+import {
+  claimDelayedTry,
+  claimWindowTry,
+  LIMITS,
+  releaseWindowTry,
+  resetTries,
+  retryMessage,
+} from "@/lib/server/rate-limit";
+import { getRequestContext } from "@/lib/server/request-context";
+import { fieldErrors, loginSchema } from "@/lib/validations/auth";
+import { formValue, type FormState } from "@/lib/validations/form-state";
+
+const INVALID = "Invalid username or password";
+
+export async function loginAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  const values = { identifier: formValue(formData, "identifier") };
+  const parsed = loginSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return { errors: fieldErrors(parsed.error), values };
+  const { identifier, password } = parsed.data;
+  const context = await getRequestContext();
+
+  // Both limits are checked, and the try counted, before any hashing.
+  const ipKey = `password:ip:${context.ip}`;
+  const ipLimit = await claimWindowTry(ipKey, LIMITS.passwordPerIp);
+  if (!ipLimit.ok) return { message: retryMessage(ipLimit.retryAfterSeconds), values };
+  const user = await findUserByIdentifier(identifier);
+  // Unknown names get limits of their own, so the answer never tells them apart.
+  const accountKey = user ? `password:account:${user.id}` : `password:name:${identifier}`;
+  const accountLimit = await claimDelayedTry(accountKey);
+  if (!accountLimit.ok) return { message: retryMessage(accountLimit.retryAfterSeconds), values };
+
+  const valid = user
+    ? await verifyPassword(user.passwordHash, password)
+    : await verifyPasswordForUnknownUser(password);
+  if (!user || !valid) {
+    if (user) await recordSecurityEvent(user.id, "sign_in_failed_password", context);
+    return { message: INVALID, values };
+  }
+
+  await Promise.all([resetTries(accountKey), releaseWindowTry(ipKey)]);
+  // Imported bcrypt hashes (and older argon2 settings) are upgraded now.
+  if (passwordNeedsRehash(user.passwordHash))
+    await replacePasswordHash(user.id, await hashPassword(password));
+
+  if (!user.twoFactorMethod) {
+    await createChallenge(user.id, "enrol", context);
+    redirect("/setup-2fa");
+  }
+  await createChallenge(user.id, "signin", context);
+  const callbackUrl = safeCallbackPath(formValue(formData, "callbackUrl"));
+  redirect(`/login/verify?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+}

@@ -1,0 +1,41 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import { Field, FormMessage, SubmitButton } from "@/app/_components/form";
+import { emptyFormState } from "@/lib/validations/form-state";
+import { loginAction } from "./actions";
+
+export function LoginForm({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
+  const [state, action] = useActionState(loginAction, emptyFormState);
+  return (
+    <form action={action} className="space-y-5" noValidate>
+      <FormMessage message={state.message} />
+      {!state.message && notice ? <FormMessage tone="info" message={notice} /> : null}
+      <input type="hidden" name="callbackUrl" value={callbackUrl} />
+      <Field
+        name="identifier"
+        label="Username or email"
+        autoComplete="username"
+        defaultValue={state.values?.identifier}
+        errors={state.errors?.identifier}
+        required
+      />
+      <Field
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        errors={state.errors?.password}
+        required
+      />
+      <SubmitButton className="w-full">Sign in</SubmitButton>
+      <p className="text-center text-sm text-slate-600">
+        New here?{" "}
+        <Link href="/register" className="font-medium text-indigo-700 hover:underline">
+          Create an account
+        </Link>
+      </p>
+    </form>
+  );
+}

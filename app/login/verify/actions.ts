@@ -1,0 +1,72 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { safeCallbackPath } from "@/lib/auth/routes";
+import { claimChallengeAttempt, getPendingChallenge, markChallengeVerified } from "@/lib/server/challenge";
+import { completeSignIn } from "@/lib/server/complete-sign-in";
+import { recordSecurityEvent } from "@/lib/server/events";
+import { claimWindowTry, LIMITS, resetTries, retryMessage } from "@/lib/server/rate-limit";
+import { getRequestContext } from "@/lib/server/request-context";
+import { verifySecondFactor } from "@/lib/server/two-factor";
+import { fieldErrors, recoveryCodeSchema, totpCodeSchema } from "@/lib/validations/auth";
+import { formValue, type FormState } from "@/lib/validations/form-state";
+
+const VerifySchema = z.discriminatedUnion("method", [
+  z.object({ method: z.literal("totp"), code: totpCodeSchema }),
+  z.object({ method: z.literal("recovery"), code: recoveryCodeSchema }),
+]);
+
+export async function verifyAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  const challenge = await getPendingChallenge("signin");
+  if (!challenge) redirect("/login?expired=1");
+  const parsed = VerifySchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error);
+    return { errors: { code: errors.code ?? ["Choose a way to verify"] } };
+  }
+
+  const limitKey = `code:account:${challenge.userId}`;
+  const limit = await claimWindowTry(limitKey, LIMITS.codesPerAccount);
+  if (!limit.ok) return { message: retryMessage(limit.retryAfterSeconds) };
+  if (!(await claimChallengeAttempt(challenge.id))) redirect("/login?expired=1");
+
+  const { method, code } = parsed.data;
+  const context = await getRequestContext();
+  const result = await verifySecondFactor(challenge.userId, method, code);
+  if (!result.ok) {
+    await recordSecurityEvent(challenge.userId, "sign_in_failed_code", context, method);
+    const left = Math.max(0, 5 - (challenge.failedAttempts + 1));
+    if (left === 0) redirect("/login?expired=1");
+    return {
+      errors: {
+        code: [
+          method === "recovery"
+            ? "That recovery code is not valid or was already used."
+            : "That code is not right. Wait for a new code and try again.",
+        ],
+      },
+      message: `${left} ${left === 1 ? "try" : "tries"} left before you need to sign in again.`,
+    };
+  }
+
+  await resetTries(limitKey);
+  await markChallengeVerified(challenge.id);
+  await recordSecurityEvent(
+    challenge.userId,
+    "sign_in",
+    context,
+    method === "recovery" ? "recovery code" : "authenticator app",
+  );
+  let destination = safeCallbackPath(formValue(formData, "callbackUrl"));
+  if (result.recoveryCodesLeft !== undefined) {
+    await recordSecurityEvent(
+      challenge.userId,
+      "recovery_code_used",
+      context,
+      `${result.recoveryCodesLeft} left`,
+    );
+    destination = `/dashboard?recoveryCodesLeft=${result.recoveryCodesLeft}`;
+  }
+  return completeSignIn(destination);
+}

@@ -1,0 +1,48 @@
+"use client";
+
+import { useActionState } from "react";
+import { Field, FormMessage, SubmitButton } from "@/app/_components/form";
+import { emptyFormState } from "@/lib/validations/form-state";
+import { verifyAction } from "./actions";
+
+type Props = { method: "totp" | "recovery"; callbackUrl: string };
+
+export function VerifyForm({ method, callbackUrl }: Props) {
+  const [state, action] = useActionState(verifyAction, emptyFormState);
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <FormMessage message={state.message} />
+      <input type="hidden" name="method" value={method} />
+      <input type="hidden" name="callbackUrl" value={callbackUrl} />
+      {method === "totp" ? (
+        <Field
+          key="totp"
+          name="code"
+          label="Authentication code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9 ]*"
+          maxLength={7}
+          autoFocus
+          errors={state.errors?.code}
+          hint="The 6-digit code from your authenticator app."
+          required
+        />
+      ) : (
+        <Field
+          key="recovery"
+          name="code"
+          label="Recovery code"
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={24}
+          autoFocus
+          errors={state.errors?.code}
+          hint="One of the codes you saved when you set up two-factor authentication, like ABCD-EFGH-IJKL-MNOP."
+          required
+        />
+      )}
+      <SubmitButton className="w-full">Verify</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,32 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { registerAccount } from "@/lib/server/accounts";
+import { createChallenge } from "@/lib/server/challenge";
+import { recordSecurityEvent } from "@/lib/server/events";
+import { hashPassword } from "@/lib/server/password";
+import { claimWindowTry, LIMITS, retryMessage } from "@/lib/server/rate-limit";
+import { getRequestContext } from "@/lib/server/request-context";
+import { fieldErrors, registerSchema } from "@/lib/validations/auth";
+import { formValue, type FormState } from "@/lib/validations/form-state";
+
+export async function registerAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  const values = { username: formValue(formData, "username"), email: formValue(formData, "email") };
+  const parsed = registerSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return { errors: fieldErrors(parsed.error), values };
+
+  const context = await getRequestContext();
+  const limit = await claimWindowTry(`register:ip:${context.ip}`, LIMITS.registrationsPerIp);
+  if (!limit.ok) return { message: retryMessage(limit.retryAfterSeconds), values };
+
+  const { username, email, password } = parsed.data;
+  const result = await registerAccount({ username, email, passwordHash: await hashPassword(password) });
+  if (!result.ok) {
+    return result.taken === "username"
+      ? { errors: { username: ["This username is taken. Choose another one."] }, values }
+      : { errors: { email: ["This email cannot be used. If it is yours, sign in instead."] }, values };
+  }
+  await recordSecurityEvent(result.userId, "registered", context);
+  await createChallenge(result.userId, "enrol", context);
+  redirect("/setup-2fa");
+}

@@ -1,0 +1,133 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { SubmitButton } from "@/app/_components/form";
+import { listRecentSecurityEvents } from "@/lib/server/events";
+import { countRecoveryCodesLeft } from "@/lib/server/recovery-codes";
+import { requireSession } from "@/lib/server/session";
+import { signOutEverywhereAction } from "./actions";
+import { ReenrolForm } from "./reenrol-form";
+import { RegenerateForm } from "./regenerate-form";
+
+export const metadata: Metadata = { title: "Security settings" };
+
+function Section({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description: string;
+  children: ReactNode;
+}) {
+  return (
+    <section className="card space-y-4" aria-labelledby={`section-${title}`}>
+      <div className="space-y-1">
+        <h2 id={`section-${title}`} className="text-lg font-semibold">
+          {title}
+        </h2>
+        <p className="text-sm text-slate-600">{description}</p>
+      </div>
+      {children}
+    </section>
+  );
+}
+
+export default async function SecuritySettingsPage() {
+  const { user } = await requireSession("/settings/security");
+  const [codesLeft, events] = await Promise.all([
+    countRecoveryCodesLeft(user.id),
+    listRecentSecurityEvents(user.id),
+  ]);
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold">Security settings</h1>
+      <Section
+        title="Two-factor authentication"
+        description="Every sign-in asks for your password and a code."
+      >
+        <dl className="grid gap-3 text-sm sm:grid-cols-3">
+          <div>
+            <dt className="text-slate-500">Status</dt>
+            <dd className="font-medium text-emerald-700">On</dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">Method</dt>
+            <dd className="font-medium">
+              {user.twoFactorMethod === "email" ? "Codes sent by email" : "Authenticator app"}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">Recovery codes left</dt>
+            <dd className="font-medium">{codesLeft} of 10</dd>
+          </div>
+        </dl>
+      </Section>
+      <Section
+        title="Recovery codes"
+        description="New codes replace all old ones. You need your password and a current code."
+      >
+        <RegenerateForm />
+      </Section>
+      <Section
+        title="New authenticator app"
+        description="Moving to a new phone? Set up the new app here. You need your password and a current code (or a recovery code)."
+      >
+        <ReenrolForm />
+      </Section>
+      <Section
+        title="Sign out everywhere"
+        description="Ends every session on every device, and revokes every access token, including this one."
+      >
+        <form action={signOutEverywhereAction}>
+          <SubmitButton variant="secondary">Sign out everywhere</SubmitButton>
+        </form>
+      </Section>
+      <Section title="Recent security events" description="The last 20 sign-ins, failures and changes.">
+        {events.length === 0 ? (
+          <p className="text-sm text-slate-500">No events yet.</p>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="text-slate-500">
+                <tr>
+                  <th scope="col" className="py-2 pr-4 font-medium">
+                    Time (UTC)
+                  </th>
+                  <th scope="col" className="py-2 pr-4 font-medium">
+                    Event
+                  </th>
+                  <th scope="col" className="py-2 pr-4 font-medium">
+                    IP
+                  </th>
+                  <th scope="col" className="py-2 font-medium">
+                    Browser
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {events.map((event) => (
+                  <tr key={event.id}>
+                    <td className="py-2 pr-4 whitespace-nowrap">
+                      {event.createdAt.toISOString().replace("T", " ").slice(0, 19)}
+                    </td>
+                    <td className="py-2 pr-4">
+                      {event.label}
+                      {event.detail ? <span className="text-slate-500"> ({event.detail})</span> : null}
+                    </td>
+                    <td className="py-2 pr-4 font-mono text-xs">{event.ip ?? "unknown"}</td>
+                    <td
+                      className="max-w-xs truncate py-2 text-xs text-slate-600"
+                      title={event.userAgent ?? ""}
+                    >
+                      {event.userAgent || "unknown"}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+"use client";
+
+import { useActionState } from "react";
+import { Field, FormMessage, SubmitButton } from "@/app/_components/form";
+import { confirmReenrolAction, startReenrolAction, type ReenrolState } from "./actions";
+import { ReauthFields } from "./reauth-fields";
+
+export function ReenrolForm() {
+  const [started, start] = useActionState(startReenrolAction, {} as ReenrolState);
+  const [confirmed, confirm] = useActionState(confirmReenrolAction, {} as ReenrolState);
+  if (confirmed.done) return <FormMessage tone="info" message={confirmed.message} />;
+  if (started.setup) {
+    return (
+      <div className="space-y-4">
+        <p className="text-sm text-slate-600">
+          Scan this QR code with your new authenticator app, then enter the code it shows. Until then your
+          current app keeps working.
+        </p>
+        <div className="flex flex-col items-center gap-3 sm:flex-row sm:items-start">
+          {/* eslint-disable-next-line @next/next/no-img-element */}
+          <img
+            src={started.setup.qrCodeDataUrl}
+            alt="QR code for your new authenticator app"
+            width={180}
+            height={180}
+            className="rounded-lg ring-1 ring-slate-200"
+          />
+          <code
+            data-testid="new-setup-key"
+            className="rounded bg-slate-100 px-2 py-1 font-mono text-sm break-all"
+          >
+            {started.setup.setupKey}
+          </code>
+        </div>
+        <form action={confirm} className="space-y-4" noValidate>
+          <FormMessage message={confirmed.message} />
+          <Field
+            name="newCode"
+            label="Code from your new app"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={7}
+            errors={confirmed.errors?.newCode}
+            required
+          />
+          <SubmitButton>Switch to the new app</SubmitButton>
+        </form>
+      </div>
+    );
+  }
+  return (
+    <form action={start} className="space-y-4" noValidate>
+      <FormMessage message={started.message} />
+      <ReauthFields idPrefix="reenrol" state={started} />
+      <SubmitButton variant="secondary">Set up a new authenticator app</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,58 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { SubmitButton } from "@/app/_components/form";
+import { getUserById } from "@/lib/server/accounts";
+import { getPendingChallenge } from "@/lib/server/challenge";
+import { describeTotpSetup, getEnrolmentSecret } from "@/lib/server/two-factor";
+import { continueAfterSetupAction } from "./actions";
+import { SetupForm } from "./setup-form";
+
+export const metadata: Metadata = { title: "Set up two-factor authentication" };
+
+function Expired() {
+  return (
+    <div className="card mx-auto max-w-md space-y-4">
+      <h1 className="text-2xl font-bold">Set up two-factor authentication</h1>
+      <p className="text-slate-600">
+        Your setup session has expired or was not started. Sign in with your password to continue setting up.
+      </p>
+      <Link href="/login" className="btn-primary">
+        Sign in
+      </Link>
+    </div>
+  );
+}
+
+export default async function SetupTwoFactorPage() {
+  const challenge = await getPendingChallenge("enrol");
+  const user = challenge ? await getUserById(challenge.userId) : null;
+  if (!challenge || !user) return <Expired />;
+
+  if (challenge.verified || user.twoFactorMethod) {
+    return (
+      <div className="card mx-auto max-w-md space-y-4">
+        <h1 className="text-2xl font-bold">Two-factor authentication is on</h1>
+        <p className="text-slate-600">Your account is protected. Continue to your dashboard.</p>
+        <form action={continueAfterSetupAction}>
+          <SubmitButton className="w-full">Continue</SubmitButton>
+        </form>
+      </div>
+    );
+  }
+
+  const secret = await getEnrolmentSecret(user.id);
+  if (!secret) return <Expired />;
+  const setup = await describeTotpSetup(user.username, secret);
+  return (
+    <div className="card mx-auto max-w-lg space-y-6">
+      <div className="space-y-1">
+        <h1 className="text-2xl font-bold">Set up two-factor authentication</h1>
+        <p className="text-sm text-slate-600">
+          Signed in as <span className="font-medium text-slate-900">{user.username}</span>. Every sign-in will
+          ask for a code from your authenticator app after your password.
+        </p>
+      </div>
+      <SetupForm qrCodeDataUrl={setup.qrCodeDataUrl} setupKey={setup.setupKey} />
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import "server-only";
+import { Prisma, type User } from "@prisma/client";
+import { db } from "./db";
+import { encryptSecret } from "./encryption";
+import { generateTotpSecret } from "./totp";
+
+export type NewAccount = { username: string; email: string; passwordHash: string };
+export type RegisterResult = { ok: true; userId: string } | { ok: false; taken: "username" | "email" };
+
+// The account and its (not yet confirmed) TOTP secret are created together.
+export async function registerAccount(account: NewAccount): Promise<RegisterResult> {
+  try {
+    const user = await db.user.create({
+      data: {
+        ...account,
+        totpFactor: { create: { secretCiphertext: encryptSecret(generateTotpSecret()) } },
+      },
+      select: { id: true },
+    });
+    return { ok: true, userId: user.id };
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      const target = JSON.stringify(error.meta?.target ?? "");
+      if (target.includes("email")) return { ok: false, taken: "email" };
+      if (target.includes("username")) return { ok: false, taken: "username" };
+      // Some adapters do not name the column: ask the database.
+      const byName = await db.user.findUnique({
+        where: { username: account.username },
+        select: { id: true },
+      });
+      return { ok: false, taken: byName ? "username" : "email" };
+    }
+    throw error;
+  }
+}
+
+// Identifiers arrive normalised (trimmed, lower-cased) by the login schema.
+export async function findUserByIdentifier(identifier: string): Promise<User | null> {
+  return identifier.includes("@")
+    ? db.user.findUnique({ where: { email: identifier } })
+    : db.user.findUnique({ where: { username: identifier } });
+}
+
+export async function getUserById(id: string): Promise<User | null> {
+  return db.user.findUnique({ where: { id } });
+}
+
+export async function replacePasswordHash(userId: string, passwordHash: string): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { passwordHash } });
+}
+
+// Ends every session and access token the user holds (DESIGN §5).
+export async function revokeAllSessions(userId: string): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
+}

@@ -1,0 +1,130 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { cookies } from "next/headers";
+import { db } from "./db";
+import { env } from "./env";
+import type { RequestContext } from "./request-context";
+
+export type ChallengePurpose = "signin" | "enrol";
+
+// DESIGN §4: a pending sign-in lives 5 minutes; enrolment gets longer, for
+// finding and setting up an authenticator app.
+const LIFETIME_MS: Record<ChallengePurpose, number> = { signin: 5 * 60_000, enrol: 30 * 60_000 };
+// DESIGN §5: 5 wrong codes void the challenge.
+export const MAX_CHALLENGE_FAILURES = 5;
+
+const secureCookies = (): boolean => env.APP_URL.startsWith("https://");
+export const challengeCookieName = (): string => (secureCookies() ? "__Host-2fa-challenge" : "2fa-challenge");
+
+const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
+
+export type PendingChallenge = {
+  id: string;
+  userId: string;
+  purpose: ChallengePurpose;
+  failedAttempts: number;
+  verified: boolean;
+  expiresAt: Date;
+};
+
+// Starts a pending sign-in or enrolment, bound to this browser by an
+// HttpOnly cookie holding a random token; only its hash is stored.
+export async function createChallenge(
+  userId: string,
+  purpose: ChallengePurpose,
+  context: RequestContext,
+): Promise<void> {
+  const token = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(Date.now() + LIFETIME_MS[purpose]);
+  await db.signInChallenge.create({
+    data: {
+      tokenHash: hashToken(token),
+      userId,
+      purpose,
+      expiresAt,
+      ip: context.ip,
+      userAgent: context.userAgent,
+    },
+  });
+  (await cookies()).set(challengeCookieName(), token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: secureCookies(),
+    path: "/",
+    expires: expiresAt,
+  });
+}
+
+async function challengeToken(): Promise<string | null> {
+  return (await cookies()).get(challengeCookieName())?.value ?? null;
+}
+
+export async function clearChallengeCookie(): Promise<void> {
+  (await cookies()).delete(challengeCookieName());
+}
+
+// The browser's live challenge of this purpose, or null when it is missing,
+// expired, consumed or voided by too many wrong codes.
+export async function getPendingChallenge(purpose: ChallengePurpose): Promise<PendingChallenge | null> {
+  const token = await challengeToken();
+  if (!token) return null;
+  const row = await db.signInChallenge.findUnique({ where: { tokenHash: hashToken(token) } });
+  if (
+    !row ||
+    row.purpose !== purpose ||
+    row.consumedAt ||
+    row.expiresAt <= new Date() ||
+    (!row.verifiedAt && row.failedAttempts >= MAX_CHALLENGE_FAILURES)
+  ) {
+    return null;
+  }
+  return {
+    id: row.id,
+    userId: row.userId,
+    purpose,
+    failedAttempts: row.failedAttempts,
+    verified: row.verifiedAt !== null,
+    expiresAt: row.expiresAt,
+  };
+}
+
+// Counts one code attempt before the code is checked (so parallel guesses
+// cannot exceed the limit); false when the challenge has no tries left.
+export async function claimChallengeAttempt(id: string): Promise<boolean> {
+  const { count } = await db.signInChallenge.updateMany({
+    where: {
+      id,
+      consumedAt: null,
+      verifiedAt: null,
+      expiresAt: { gt: new Date() },
+      failedAttempts: { lt: MAX_CHALLENGE_FAILURES },
+    },
+    data: { failedAttempts: { increment: 1 } },
+  });
+  return count === 1;
+}
+
+export async function markChallengeVerified(id: string): Promise<boolean> {
+  const { count } = await db.signInChallenge.updateMany({
+    where: { id, verifiedAt: null, consumedAt: null, expiresAt: { gt: new Date() } },
+    data: { verifiedAt: new Date() },
+  });
+  return count === 1;
+}
+
+// Issues a session at most once per verified challenge: one conditional
+// update decides. Returns the user to sign in, or null.
+export async function consumeVerifiedChallenge(token: string): Promise<string | null> {
+  const tokenHash = hashToken(token);
+  const { count } = await db.signInChallenge.updateMany({
+    where: { tokenHash, verifiedAt: { not: null }, consumedAt: null, expiresAt: { gt: new Date() } },
+    data: { consumedAt: new Date() },
+  });
+  if (count !== 1) return null;
+  const row = await db.signInChallenge.findUnique({ where: { tokenHash }, select: { userId: true } });
+  return row?.userId ?? null;
+}
+
+export async function currentChallengeToken(): Promise<string | null> {
+  return challengeToken();
+}

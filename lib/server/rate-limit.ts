@@ -1,0 +1,112 @@
+import "server-only";
+import { Prisma } from "@prisma/client";
+import { db } from "./db";
+
+export type RateLimitVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+export const LIMITS = {
+  // DESIGN §5: at most 20 failed passwords per IP per 15 minutes.
+  passwordPerIp: { max: 20, windowMs: 15 * 60_000 },
+  // DESIGN §5: at most 10 wrong second-factor codes per account per 15 minutes.
+  codesPerAccount: { max: 10, windowMs: 15 * 60_000 },
+  registrationsPerIp: { max: 10, windowMs: 60 * 60_000 },
+} as const;
+
+// DESIGN §5: after 5 consecutive failures, each further try waits a delay
+// that doubles from 30 seconds up to 15 minutes. No permanent lockout.
+const FREE_FAILURES = 5;
+const FIRST_DELAY_MS = 30_000;
+const MAX_DELAY_MS = 15 * 60_000;
+// A run of failures older than this is forgotten.
+const QUIET_RESET_MS = 24 * 60 * 60_000;
+// Compare-and-set retries when parallel requests update the same row.
+const CAS_TRIES = 5;
+
+export function delayAfterFailures(failures: number): number {
+  if (failures < FREE_FAILURES) return 0;
+  return Math.min(FIRST_DELAY_MS * 2 ** (failures - FREE_FAILURES), MAX_DELAY_MS);
+}
+
+const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
+
+async function createRow(key: string, data: { count: number; now: Date; nextAllowedAt: Date | null }) {
+  try {
+    await db.rateLimit.create({
+      data: { key, count: data.count, windowStart: data.now, nextAllowedAt: data.nextAllowedAt },
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return false;
+    throw error;
+  }
+}
+
+// Counts one try in a fixed window and says whether it is allowed. The try is
+// counted before the work it guards, so parallel requests cannot all slip in.
+export async function claimWindowTry(
+  key: string,
+  limit: { max: number; windowMs: number },
+  now = new Date(),
+): Promise<RateLimitVerdict> {
+  for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
+    const row = await db.rateLimit.findUnique({ where: { key } });
+    if (!row) {
+      if (await createRow(key, { count: 1, now, nextAllowedAt: null })) return { ok: true };
+      continue;
+    }
+    const expired = row.windowStart.getTime() + limit.windowMs <= now.getTime();
+    if (!expired && row.count >= limit.max) {
+      return {
+        ok: false,
+        retryAfterSeconds: seconds(row.windowStart.getTime() + limit.windowMs - now.getTime()),
+      };
+    }
+    const { count } = await db.rateLimit.updateMany({
+      where: { key, count: row.count, windowStart: row.windowStart },
+      data: expired ? { count: 1, windowStart: now } : { count: row.count + 1 },
+    });
+    if (count === 1) return { ok: true };
+  }
+  return { ok: false, retryAfterSeconds: 1 };
+}
+
+// Counts one try against growing delays (consecutive failures of an account).
+export async function claimDelayedTry(key: string, now = new Date()): Promise<RateLimitVerdict> {
+  for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
+    const row = await db.rateLimit.findUnique({ where: { key } });
+    if (!row) {
+      const nextAllowedAt = new Date(now.getTime() + delayAfterFailures(1));
+      if (await createRow(key, { count: 1, now, nextAllowedAt })) return { ok: true };
+      continue;
+    }
+    if (row.nextAllowedAt && row.nextAllowedAt > now) {
+      return { ok: false, retryAfterSeconds: seconds(row.nextAllowedAt.getTime() - now.getTime()) };
+    }
+    const quiet = row.updatedAt.getTime() + QUIET_RESET_MS <= now.getTime();
+    const failures = quiet ? 1 : row.count + 1;
+    const { count } = await db.rateLimit.updateMany({
+      where: { key, count: row.count },
+      data: { count: failures, nextAllowedAt: new Date(now.getTime() + delayAfterFailures(failures)) },
+    });
+    if (count === 1) return { ok: true };
+  }
+  return { ok: false, retryAfterSeconds: 1 };
+}
+
+// A success forgets the account's failures.
+export async function resetTries(key: string): Promise<void> {
+  await db.rateLimit.deleteMany({ where: { key } });
+}
+
+// A success in a window of failures gives its counted try back.
+export async function releaseWindowTry(key: string): Promise<void> {
+  await db.rateLimit.updateMany({ where: { key, count: { gt: 0 } }, data: { count: { decrement: 1 } } });
+}
+
+export function retryMessage(retryAfterSeconds: number): string {
+  const wait =
+    retryAfterSeconds < 60
+      ? `${retryAfterSeconds} second${retryAfterSeconds === 1 ? "" : "s"}`
+      : `${Math.ceil(retryAfterSeconds / 60)} minute${Math.ceil(retryAfterSeconds / 60) === 1 ? "" : "s"}`;
+  return `Too many attempts. Try again in ${wait}.`;
+}

@@ -1,0 +1,54 @@
+import "server-only";
+import type { User } from "@prisma/client";
+import { z } from "zod";
+import { recoveryCodeSchema, totpCodeSchema } from "@/lib/validations/auth";
+import type { FormState } from "@/lib/validations/form-state";
+import { verifyPassword } from "./password";
+import { claimDelayedTry, claimWindowTry, LIMITS, resetTries, retryMessage } from "./rate-limit";
+import { verifySecondFactor, type SecondFactorResult } from "./two-factor";
+
+const ReauthSchema = z.object({
+  password: z.string({ error: "Enter your password" }).min(1, "Enter your password").max(1024),
+  code: z.string({ error: "Enter a code" }).min(1, "Enter a code").max(64),
+});
+
+export type ReauthResult = ({ ok: true } & SecondFactorResult) | { ok: false; state: FormState };
+
+// DESIGN §5: changing the second factor or the recovery codes needs the
+// password and a current second factor (an authenticator code, or a recovery
+// code for someone who lost their phone), under the sign-in rate limits.
+export async function reauthenticate(user: User, formData: FormData): Promise<ReauthResult> {
+  const parsed = ReauthSchema.safeParse({ password: formData.get("password"), code: formData.get("code") });
+  if (!parsed.success) {
+    return { ok: false, state: { errors: z.flattenError(parsed.error).fieldErrors } };
+  }
+  const totp = totpCodeSchema.safeParse(parsed.data.code);
+  const recovery = recoveryCodeSchema.safeParse(parsed.data.code);
+  if (!totp.success && !recovery.success) {
+    return {
+      ok: false,
+      state: { errors: { code: ["Enter the 6-digit code from your authenticator app, or a recovery code"] } },
+    };
+  }
+
+  const passwordKey = `password:account:${user.id}`;
+  const codeKey = `code:account:${user.id}`;
+  for (const verdict of [
+    await claimDelayedTry(passwordKey),
+    await claimWindowTry(codeKey, LIMITS.codesPerAccount),
+  ]) {
+    if (!verdict.ok) return { ok: false, state: { message: retryMessage(verdict.retryAfterSeconds) } };
+  }
+  if (!(await verifyPassword(user.passwordHash, parsed.data.password))) {
+    return { ok: false, state: { errors: { password: ["That password is not right"] } } };
+  }
+  await resetTries(passwordKey);
+  const result = totp.success
+    ? await verifySecondFactor(user.id, "totp", totp.data)
+    : await verifySecondFactor(user.id, "recovery", recovery.data ?? "");
+  if (!result.ok) {
+    return { ok: false, state: { errors: { code: ["That code is not right or was already used"] } } };
+  }
+  await resetTries(codeKey);
+  return result;
+}

@@ -1,0 +1,109 @@
+import "server-only";
+import { db } from "./db";
+import { decryptSecret, encryptSecret } from "./encryption";
+import { consumeRecoveryCode, replaceRecoveryCodes } from "./recovery-codes";
+import {
+  consumeTotpStep,
+  formatSetupKey,
+  generateTotpSecret,
+  totpQrCodeDataUrl,
+  totpUri,
+  verifyTotpCode,
+} from "./totp";
+
+export type TotpSetup = { qrCodeDataUrl: string; setupKey: string; uri: string };
+
+export async function describeTotpSetup(username: string, secret: string): Promise<TotpSetup> {
+  const uri = totpUri(username, secret);
+  return { uri, setupKey: formatSetupKey(secret), qrCodeDataUrl: await totpQrCodeDataUrl(uri) };
+}
+
+// The secret being enrolled: the pending replacement during re-enrolment,
+// otherwise the account's unconfirmed secret.
+export async function getEnrolmentSecret(userId: string): Promise<string | null> {
+  const factor = await db.totpFactor.findUnique({ where: { userId } });
+  if (!factor) return null;
+  if (factor.pendingCiphertext) return decryptSecret(factor.pendingCiphertext);
+  return factor.confirmedAt ? null : decryptSecret(factor.secretCiphertext);
+}
+
+// First enrolment: a right code turns 2FA on and yields the recovery codes,
+// shown once. Returns null for a wrong or replayed code.
+export async function confirmTotpEnrolment(userId: string, code: string): Promise<string[] | null> {
+  const factor = await db.totpFactor.findUnique({ where: { userId } });
+  if (!factor || factor.confirmedAt) return null;
+  const step = await verifyTotpCode(decryptSecret(factor.secretCiphertext), code, {
+    afterTimeStep: factor.lastUsedStep,
+  });
+  if (step === null) return null;
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.totpFactor.updateMany({
+      where: { userId, confirmedAt: null },
+      data: { confirmedAt: new Date(), lastUsedStep: step },
+    });
+    if (count !== 1) return null;
+    await tx.user.update({
+      where: { id: userId },
+      data: { twoFactorMethod: "totp", twoFactorAt: new Date() },
+    });
+    return replaceRecoveryCodes(userId, tx);
+  });
+}
+
+// Re-enrolment keeps the current authenticator working until the new one has
+// proved itself with a code.
+export async function startTotpReenrolment(userId: string): Promise<string> {
+  const secret = generateTotpSecret();
+  await db.totpFactor.upsert({
+    where: { userId },
+    create: { userId, secretCiphertext: encryptSecret(secret), pendingCiphertext: encryptSecret(secret) },
+    update: { pendingCiphertext: encryptSecret(secret) },
+  });
+  return secret;
+}
+
+export async function confirmTotpReenrolment(userId: string, code: string): Promise<boolean> {
+  const factor = await db.totpFactor.findUnique({ where: { userId } });
+  if (!factor?.pendingCiphertext) return false;
+  const step = await verifyTotpCode(decryptSecret(factor.pendingCiphertext), code);
+  if (step === null) return false;
+  const { count } = await db.totpFactor.updateMany({
+    where: { userId, pendingCiphertext: factor.pendingCiphertext },
+    data: {
+      secretCiphertext: factor.pendingCiphertext,
+      pendingCiphertext: null,
+      confirmedAt: new Date(),
+      lastUsedStep: step,
+    },
+  });
+  if (count === 1) {
+    await db.user.update({
+      where: { id: userId },
+      data: { twoFactorMethod: "totp", twoFactorAt: new Date() },
+    });
+  }
+  return count === 1;
+}
+
+export type SecondFactorMethod = "totp" | "recovery";
+export type SecondFactorResult = { ok: true; recoveryCodesLeft?: number } | { ok: false };
+
+// Checks a second factor of an enrolled account and uses it up: a TOTP time
+// step and a recovery code are each accepted once (DESIGN §5).
+export async function verifySecondFactor(
+  userId: string,
+  method: SecondFactorMethod,
+  code: string,
+): Promise<SecondFactorResult> {
+  if (method === "recovery") {
+    const used = await consumeRecoveryCode(userId, code);
+    return used ? { ok: true, recoveryCodesLeft: used.remaining } : { ok: false };
+  }
+  const factor = await db.totpFactor.findUnique({ where: { userId } });
+  if (!factor?.confirmedAt) return { ok: false };
+  const step = await verifyTotpCode(decryptSecret(factor.secretCiphertext), code, {
+    afterTimeStep: factor.lastUsedStep,
+  });
+  if (step === null || !(await consumeTotpStep(userId, step))) return { ok: false };
+  return { ok: true };
+}

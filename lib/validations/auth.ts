@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { isCommonPassword } from "@/lib/server/common-passwords";
+
+const PASSWORD_MIN = 8;
+const PASSWORD_MAX = 128;
+
+// Lengths count Unicode code points, so an emoji is one character, not two.
+const codePoints = (value: string): number => [...value].length;
+
+const USERNAME_LENGTH = "Username must be 3 to 32 characters";
+export const usernameSchema = z
+  .string({ error: USERNAME_LENGTH })
+  .trim()
+  .toLowerCase()
+  .min(3, USERNAME_LENGTH)
+  .max(32, USERNAME_LENGTH)
+  .regex(/^[a-z0-9._-]*$/, "Use only letters, digits, dots, hyphens and underscores");
+
+const EMAIL = "Enter a valid email address";
+export const emailSchema = z
+  .string({ error: EMAIL })
+  .trim()
+  .toLowerCase()
+  .max(254, EMAIL)
+  .pipe(z.email(EMAIL));
+
+const PASSWORD_TOO_SHORT = `Password must be at least ${PASSWORD_MIN} characters`;
+const PASSWORD_TOO_LONG = `Password must be at most ${PASSWORD_MAX} characters`;
+export const newPasswordSchema = z
+  .string({ error: PASSWORD_TOO_SHORT })
+  .refine((value) => codePoints(value) >= PASSWORD_MIN, { error: PASSWORD_TOO_SHORT, abort: true })
+  .refine((value) => codePoints(value) <= PASSWORD_MAX, { error: PASSWORD_TOO_LONG, abort: true })
+  .refine((value) => !isCommonPassword(value), {
+    error: "This password is too common. Choose a longer or less predictable one.",
+  });
+
+// Compared only when the input is an object whose username and password are valid
+// (normalised strings), so that a bad field is reported rather than thrown on.
+export const registerSchema = z
+  .object({ username: usernameSchema, email: emailSchema, password: newPasswordSchema })
+  .refine((data) => !data.password.toLowerCase().includes(data.username), {
+    error: "Your password must not contain your username",
+    path: ["password"],
+    when: ({ issues }) => issues.every((issue) => issue.path?.[0] === "email"),
+  });
+
+const IDENTIFIER = "Enter your username or email";
+const LOGIN_PASSWORD = "Enter your password";
+export const loginSchema = z.object({
+  identifier: z.string({ error: IDENTIFIER }).trim().toLowerCase().min(1, IDENTIFIER).max(254, IDENTIFIER),
+  password: z
+    .string({ error: LOGIN_PASSWORD })
+    .min(1, LOGIN_PASSWORD)
+    .refine((value) => codePoints(value) <= PASSWORD_MAX, PASSWORD_TOO_LONG),
+});
+
+const sixDigitCode = (message: string): z.ZodString =>
+  z
+    .string({ error: message })
+    .overwrite((value) => value.replace(/\s/g, ""))
+    .regex(/^[0-9]{6}$/, message);
+
+export const totpCodeSchema = sixDigitCode("Enter the 6-digit code from your authenticator app");
+export const emailCodeSchema = sixDigitCode("Enter the 6-digit code from the email");
+
+const RECOVERY_CODE = "Enter one of your recovery codes, like ABCD-EFGH-IJKL-MNOP";
+// RFC 4648 base32 alphabet.
+export const recoveryCodeSchema = z
+  .string({ error: RECOVERY_CODE })
+  .overwrite((value) => value.replace(/[\s-]/g, "").toUpperCase())
+  .regex(/^[A-Z2-7]{16}$/, RECOVERY_CODE);
+
+export function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  return z.flattenError(error).fieldErrors as Record<string, string[]>;
+}
