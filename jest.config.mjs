@@ -19,9 +19,20 @@ const config = {
   },
 };
 
-// otplib 13's CommonJS build requires @scure/base and @noble/hashes, which ship
-// only as ES modules: let next/jest's SWC transform compile them too.
-const esmOnlyPackages = ["@scure/base", "@noble/hashes"];
+// Packages that ship only as ES modules (otplib's @scure/base and
+// @noble/hashes; next-auth and its dependencies): next/jest's SWC transform
+// compiles them to CommonJS for jest.
+const esmOnlyPackages = [
+  "@scure/base",
+  "@noble/hashes",
+  "next-auth",
+  "@auth/core",
+  "jose",
+  "@panva/hkdf",
+  "oauth4webapi",
+  "preact",
+  "preact-render-to-string",
+];
 
 export default async function jestConfig() {
   const resolved = await createJestConfig(config)();

