@@ -1,0 +1,106 @@
+/** @jest-environment node */
+import {
+  confirmReenrolAction,
+  regenerateRecoveryCodesAction,
+  signOutEverywhereAction,
+  startReenrolAction,
+} from "@/app/settings/security/actions";
+import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
+import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
+import { db } from "@/lib/server/db";
+import { consumeRecoveryCode } from "@/lib/server/recovery-codes";
+import { getCurrentSession } from "@/lib/server/session";
+import { verifySecondFactor } from "@/lib/server/two-factor";
+
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+// The session check itself is tested end to end; here it answers "this user".
+jest.mock("@/lib/server/session", () => ({ getCurrentSession: jest.fn() }));
+
+let user: TestUser;
+
+beforeEach(async () => {
+  browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+  user = await createEnrolledUser();
+  const row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+  jest.mocked(getCurrentSession).mockResolvedValue({ user: row });
+});
+
+describe("regenerating recovery codes", () => {
+  it("needs the password and a current code, and voids every old code", async () => {
+    const code = await currentCode(user.secret);
+    const { result } = await runAction(() =>
+      regenerateRecoveryCodesAction({}, form({ password: user.password, code })),
+    );
+    expect(result?.recoveryCodes).toHaveLength(10);
+    expect(result?.recoveryCodes).not.toContain(user.recoveryCodes[0]);
+    expect(await consumeRecoveryCode(user.id, user.recoveryCodes[0])).toBeNull();
+    expect(await consumeRecoveryCode(user.id, result!.recoveryCodes![0])).toEqual({ remaining: 9 });
+  });
+
+  it("refuses a wrong password without touching the codes", async () => {
+    const { result } = await runAction(() =>
+      regenerateRecoveryCodesAction({}, form({ password: "wrong", code: "123456" })),
+    );
+    expect(result?.errors?.password).toEqual(["That password is not right"]);
+    expect(await db.recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(10);
+  });
+
+  it("refuses a wrong code after a right password", async () => {
+    const { result } = await runAction(() =>
+      regenerateRecoveryCodesAction({}, form({ password: user.password, code: "000000" })),
+    );
+    expect(result?.errors?.code).toEqual(["That code is not right or was already used"]);
+  });
+
+  it.each([
+    ["no fields", {}],
+    ["files", { password: new Blob(["p"]), code: new Blob(["c"]) }],
+    ["10,000-character strings", { password: "p".repeat(10_000), code: "1".repeat(10_000) }],
+    ["a code that is neither kind", { password: "x", code: "🙂🙂🙂" }],
+  ])("refuses bad input (%s), writing nothing", async (_name, fields) => {
+    const before = await rowCounts();
+    const { result } = await runAction(() => regenerateRecoveryCodesAction({}, form(fields)));
+    expect(Object.keys(result?.errors ?? {}).length).toBeGreaterThan(0);
+    expect(await rowCounts()).toEqual(before);
+  });
+});
+
+describe("moving to a new authenticator app", () => {
+  it("keeps the old app working until the new one has proved itself", async () => {
+    const started = await runAction(() =>
+      startReenrolAction({}, form({ password: user.password, code: user.recoveryCodes[0] })),
+    );
+    const newSecret = started.result!.setup!.setupKey.replace(/\s/g, "");
+    expect(newSecret).not.toBe(user.secret);
+    expect(await verifySecondFactor(user.id, "totp", await currentCode(user.secret, 1))).toEqual({
+      ok: true,
+    });
+
+    const wrong = await runAction(() => confirmReenrolAction(started.result!, form({ newCode: "000000" })));
+    expect(wrong.result?.errors?.newCode?.[0]).toMatch(/^That code is not right/);
+
+    const newCode = await currentCode(newSecret);
+    const done = await runAction(() => confirmReenrolAction(started.result!, form({ newCode })));
+    expect(done.result?.done).toBe(true);
+    expect(await verifySecondFactor(user.id, "totp", await currentCode(user.secret, -1))).toEqual({
+      ok: false,
+    });
+    expect(await db.securityEvent.count({ where: { userId: user.id, type: "two_factor_reenrolled" } })).toBe(
+      1,
+    );
+  });
+
+  it("cannot be confirmed without having been started", async () => {
+    const newCode = await currentCode(user.secret, 1);
+    const { result } = await runAction(() => confirmReenrolAction({}, form({ newCode })));
+    expect(result?.errors?.newCode?.[0]).toMatch(/^That code is not right/);
+  });
+});
+
+describe("signing out everywhere", () => {
+  it("bumps the session version, which revokes every session", async () => {
+    const { redirectedTo } = await runAction(() => signOutEverywhereAction());
+    expect(redirectedTo).toBe("/login?signedOut=1");
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).sessionVersion).toBe(1);
+  });
+});
