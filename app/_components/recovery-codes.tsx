@@ -27,11 +27,14 @@ export function RecoveryCodes({ codes }: { codes: string[] }) {
             setCopied(true);
           }}
         >
-          {copied ? "Copied" : "Copy codes"}
+          Copy codes
         </button>
         <a className="btn-secondary" href={href} download="two-factor-recovery-codes.txt">
           Download as text
         </a>
+        <span role="status" className="self-center text-sm text-emerald-700">
+          {copied ? "Copied" : ""}
+        </span>
       </div>
     </div>
   );

@@ -101,7 +101,9 @@ describe("SetupForm", () => {
     expect(items.map((item) => item.textContent)).toEqual(recoveryCodes);
     expect(screen.queryByLabelText("Authentication code")).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Verify and enable" })).not.toBeInTheDocument();
-    expect(screen.getByText("Two-factor authentication is on.")).toBeInTheDocument();
+    const heading = screen.getByRole("heading", { name: /Two-factor authentication is on/ });
+    // Focus moves to the new content instead of falling back to the page.
+    expect(heading).toHaveFocus();
     expect(screen.getByRole("button", { name: "Continue" })).toBeEnabled();
   });
 
@@ -125,8 +127,7 @@ describe("SetupForm", () => {
 
     await user.click(await screen.findByRole("button", { name: "Copy codes" }));
     expect(writeText).toHaveBeenCalledWith(recoveryCodes.join("\n"));
-    expect(await screen.findByRole("button", { name: "Copied" })).toBeInTheDocument();
-    expect(screen.queryByRole("button", { name: "Copy codes" })).not.toBeInTheDocument();
+    expect(await screen.findByRole("status")).toHaveTextContent("Copied");
   });
 
   it("posts continueAfterSetupAction when the user continues", async () => {
