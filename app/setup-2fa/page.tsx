@@ -48,7 +48,7 @@ export default async function SetupTwoFactorPage() {
       <div className="space-y-1">
         <h1 className="text-2xl font-bold">Set up two-factor authentication</h1>
         <p className="text-sm text-slate-600">
-          Signed in as <span className="font-medium text-slate-900">{user.username}</span>. Every sign-in will
+          Setting up <span className="font-medium text-slate-900">{user.username}</span>. Every sign-in will
           ask for a code from your authenticator app after your password.
         </p>
       </div>
