@@ -2,6 +2,7 @@ import "server-only";
 import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { authConfig } from "@/lib/auth/config";
+import { issueAccessToken } from "@/lib/server/access-tokens";
 import { getUserById } from "@/lib/server/accounts";
 import { consumeVerifiedChallenge } from "@/lib/server/challenge";
 
@@ -20,6 +21,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const userId = await consumeVerifiedChallenge(token);
         const user = userId ? await getUserById(userId) : null;
         if (!user?.twoFactorMethod) return null;
+        // DESIGN §4: every completed sign-in issues a fresh access token.
+        await issueAccessToken(user);
         return { id: user.id, name: user.username, email: user.email, sessionVersion: user.sessionVersion };
       },
     }),

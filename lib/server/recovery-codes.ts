@@ -1,15 +1,13 @@
 import "server-only";
-import { createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { db } from "./db";
-import { env } from "./env";
+import { keyedHash } from "./keyed-hash";
 
 export const RECOVERY_CODE_COUNT = 10;
 const CODE_BYTES = 10; // 80 bits: 16 base32 characters
 const CODE_FORMAT = /^[A-Z2-7]{16}$/;
 const BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-let hmacKey: Buffer | undefined;
 
 // RFC 4648 base32 of a multiple of 5 bytes (so no padding). Not otplib's encoder:
 // its ESM-only dependency would drag otplib into every importer of this module.
@@ -35,13 +33,9 @@ export function normalizeRecoveryCode(input: string): string {
   return input.replace(/[\s-]/g, "").toUpperCase();
 }
 
-// Keyed hash, so that a stolen database alone cannot be checked offline; the key
-// is derived from TOTP_ENCRYPTION_KEY (HKDF, RFC 5869) rather than reused as is.
+// Keyed hash, so that a stolen database alone cannot be checked offline.
 export function hashRecoveryCode(code: string): string {
-  hmacKey ??= Buffer.from(
-    hkdfSync("sha256", Buffer.from(env.TOTP_ENCRYPTION_KEY, "base64"), Buffer.alloc(0), "recovery-codes", 32),
-  );
-  return createHmac("sha256", hmacKey).update(normalizeRecoveryCode(code)).digest("hex");
+  return keyedHash("recovery-codes", normalizeRecoveryCode(code));
 }
 
 // Returns the plaintext codes, to be shown once; only their hashes are stored.

@@ -69,6 +69,7 @@ CREATE TABLE "EmailCode" (
 CREATE TABLE "AccessToken" (
     "jti" TEXT NOT NULL PRIMARY KEY,
     "userId" TEXT NOT NULL,
+    "sessionVersion" INTEGER NOT NULL,
     "issuedAt" DATETIME NOT NULL,
     "expiresAt" DATETIME NOT NULL,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,

@@ -74,6 +74,7 @@ CREATE TABLE "EmailCode" (
 CREATE TABLE "AccessToken" (
     "jti" TEXT NOT NULL,
     "userId" TEXT NOT NULL,
+    "sessionVersion" INTEGER NOT NULL,
     "issuedAt" TIMESTAMP(3) NOT NULL,
     "expiresAt" TIMESTAMP(3) NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

@@ -1,0 +1,41 @@
+/** @jest-environment node */
+import { validateTokenAction } from "@/app/token_input/actions";
+import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
+import { createEnrolledUser, rowCounts } from "@/__tests__/helpers/users";
+import { issueAccessToken } from "@/lib/server/access-tokens";
+import { db } from "@/lib/server/db";
+
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+
+const check = (fields: Record<string, string | Blob>) => runAction(() => validateTokenAction({}, form(fields)));
+
+beforeEach(() => browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`));
+
+describe("validateTokenAction", () => {
+  it("says valid, for whom and until when", async () => {
+    const user = await createEnrolledUser();
+    const { token, claims } = await issueAccessToken(await db.user.findUniqueOrThrow({ where: { id: user.id } }));
+    const { result } = await check({ token: `  ${token}\n` });
+    expect(result?.verdict).toEqual({
+      valid: true,
+      text: `Valid: an access token for ${user.username}, expires at ${new Date(claims.exp * 1000).toISOString()}.`,
+    });
+  });
+
+  it("says why a token is not valid", async () => {
+    const { result } = await check({ token: "not.a.token" });
+    expect(result?.verdict).toEqual({ valid: false, reason: "malformed", text: "This is not a well-formed token." });
+  });
+
+  it.each([
+    ["no field", {}],
+    ["an empty field", { token: "   " }],
+    ["a file", { token: new Blob(["x"]) }],
+    ["10,000 characters", { token: "x".repeat(10_000) }],
+  ])("refuses %s with a message, writing nothing", async (_name, fields) => {
+    const before = await rowCounts();
+    const { result } = await check(fields);
+    expect(result?.errors?.token?.length).toBeGreaterThan(0);
+    expect(await rowCounts()).toEqual(before);
+  });
+});

@@ -1,0 +1,31 @@
+import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/access-tokens";
+import { apiRoute, jsonError, methodNotAllowed } from "@/lib/server/api";
+
+// RFC 6750: the bearer token comes only from the Authorization header; a
+// session cookie is never taken as a credential here.
+export const GET = apiRoute("me", async (request) => {
+  const header = request.headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) {
+    return jsonError(401, "invalid_request", "Send an access token: Authorization: Bearer <token>.", {
+      "WWW-Authenticate": 'Bearer realm="api"',
+    });
+  }
+  const verdict = await validateAccessToken(match[1]);
+  if (!verdict.valid) {
+    return jsonError(401, "invalid_token", REJECTION_MESSAGES[verdict.reason], {
+      "WWW-Authenticate": `Bearer realm="api", error="invalid_token", error_description="${verdict.reason}"`,
+    });
+  }
+  const { user, claims } = verdict;
+  return Response.json({
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    twoFactorMethod: user.twoFactorMethod,
+    createdAt: user.createdAt.toISOString(),
+    token: { jti: claims.jti, expiresAt: new Date(claims.exp * 1000).toISOString() },
+  });
+});
+
+export const POST = methodNotAllowed("GET");

@@ -1,0 +1,44 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { currentAccessToken, issueAccessToken } from "@/lib/server/access-tokens";
+import { sendAccessTokenEmail } from "@/lib/server/notifications";
+import { claimWindowTry, retryMessage } from "@/lib/server/rate-limit";
+import { env } from "@/lib/server/env";
+import { getCurrentSession } from "@/lib/server/session";
+import type { FormState } from "@/lib/validations/form-state";
+
+const EMAILS_PER_ACCOUNT = { max: 3, windowMs: 15 * 60_000 } as const;
+const ISSUES_PER_ACCOUNT = { max: 30, windowMs: 15 * 60_000 } as const;
+
+async function sessionUser() {
+  const current = await getCurrentSession();
+  if (!current) redirect("/login?callbackUrl=%2Ftoken");
+  return current.user;
+}
+
+export async function issueTokenAction(): Promise<void> {
+  const user = await sessionUser();
+  const limit = await claimWindowTry(`token-issue:account:${user.id}`, ISSUES_PER_ACCOUNT);
+  if (limit.ok) await issueAccessToken(user);
+  redirect(limit.ok ? "/token?issued=1" : "/token?limited=1");
+}
+
+export type EmailTokenState = FormState & { sent?: boolean };
+
+export async function emailTokenAction(): Promise<EmailTokenState> {
+  const user = await sessionUser();
+  const current = await currentAccessToken(user);
+  if (!current) return { message: "Your token has expired. Issue a new token first." };
+  const limit = await claimWindowTry(`token-email:account:${user.id}`, EMAILS_PER_ACCOUNT);
+  if (!limit.ok) return { message: retryMessage(limit.retryAfterSeconds) };
+  const result = await sendAccessTokenEmail(user.email, {
+    username: user.username,
+    token: current.token,
+    expiresAt: new Date(current.claims.exp * 1000).toISOString(),
+    appUrl: env.APP_URL,
+  });
+  return result.ok
+    ? { sent: true, message: `Sent to ${user.email}.` }
+    : { message: "We could not send the email. Try again in a moment." };
+}

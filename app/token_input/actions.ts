@@ -1,0 +1,43 @@
+"use server";
+
+import { z } from "zod";
+import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/access-tokens";
+import { API_LIMIT } from "@/lib/server/api";
+import { claimWindowTry, retryMessage } from "@/lib/server/rate-limit";
+import { getRequestContext } from "@/lib/server/request-context";
+import type { FormState } from "@/lib/validations/form-state";
+
+export type TokenCheckState = FormState & {
+  verdict?: { valid: boolean; reason?: string; text: string };
+};
+
+const TokenSchema = z.object({
+  token: z
+    .string({ error: "Paste a token" })
+    .trim()
+    .min(1, "Paste a token")
+    .max(4096, "That is too long to be an access token"),
+});
+
+export async function validateTokenAction(
+  _previous: TokenCheckState,
+  formData: FormData,
+): Promise<TokenCheckState> {
+  const parsed = TokenSchema.safeParse({ token: formData.get("token") });
+  if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors };
+  const { ip } = await getRequestContext();
+  const limit = await claimWindowTry(`api:token-validate:ip:${ip}`, API_LIMIT);
+  if (!limit.ok) return { message: retryMessage(limit.retryAfterSeconds) };
+
+  const verdict = await validateAccessToken(parsed.data.token);
+  if (!verdict.valid) {
+    return { verdict: { valid: false, reason: verdict.reason, text: REJECTION_MESSAGES[verdict.reason] } };
+  }
+  const expires = new Date(verdict.claims.exp * 1000).toISOString();
+  return {
+    verdict: {
+      valid: true,
+      text: `Valid: an access token for ${verdict.user.username}, expires at ${expires}.`,
+    },
+  };
+}
