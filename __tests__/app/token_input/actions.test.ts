@@ -7,14 +7,17 @@ import { db } from "@/lib/server/db";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
 
-const check = (fields: Record<string, string | Blob>) => runAction(() => validateTokenAction({}, form(fields)));
+const check = (fields: Record<string, string | Blob>) =>
+  runAction(() => validateTokenAction({}, form(fields)));
 
 beforeEach(() => browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`));
 
 describe("validateTokenAction", () => {
   it("says valid, for whom and until when", async () => {
     const user = await createEnrolledUser();
-    const { token, claims } = await issueAccessToken(await db.user.findUniqueOrThrow({ where: { id: user.id } }));
+    const { token, claims } = await issueAccessToken(
+      await db.user.findUniqueOrThrow({ where: { id: user.id } }),
+    );
     const { result } = await check({ token: `  ${token}\n` });
     expect(result?.verdict).toEqual({
       valid: true,
@@ -24,7 +27,11 @@ describe("validateTokenAction", () => {
 
   it("says why a token is not valid", async () => {
     const { result } = await check({ token: "not.a.token" });
-    expect(result?.verdict).toEqual({ valid: false, reason: "malformed", text: "This is not a well-formed token." });
+    expect(result?.verdict).toEqual({
+      valid: false,
+      reason: "malformed",
+      text: "This is not a well-formed token.",
+    });
   });
 
   it.each([
