@@ -2,13 +2,18 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { getUserById } from "@/lib/server/accounts";
 import { claimChallengeAttempt, getPendingChallenge, markChallengeVerified } from "@/lib/server/challenge";
 import { completeSignIn } from "@/lib/server/complete-sign-in";
+import { consumeEmailCode } from "@/lib/server/email-codes";
+import { sendSignInCode } from "@/lib/server/email-sign-in";
+import { env } from "@/lib/server/env";
 import { recordSecurityEvent } from "@/lib/server/events";
+import { noticeWelcome } from "@/lib/server/notices";
 import { claimWindowTry, LIMITS, resetTries, retryMessage } from "@/lib/server/rate-limit";
 import { getRequestContext } from "@/lib/server/request-context";
-import { confirmTotpEnrolment } from "@/lib/server/two-factor";
-import { fieldErrors, totpCodeSchema } from "@/lib/validations/auth";
+import { confirmTotpEnrolment, enableEmailSecondFactor } from "@/lib/server/two-factor";
+import { emailCodeSchema, fieldErrors, totpCodeSchema } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
 
 export type SetupState = FormState & { recoveryCodes?: string[] };
@@ -16,12 +21,22 @@ export type SetupState = FormState & { recoveryCodes?: string[] };
 const expired: SetupState = {
   message: "Your setup session has expired. Sign in again to finish setting up two-factor authentication.",
 };
-const ConfirmSchema = z.object({ code: totpCodeSchema });
+const TotpSchema = z.object({ code: totpCodeSchema });
+const EmailSchema = z.object({ code: emailCodeSchema });
 
-export async function confirmSetupAction(_previous: SetupState, formData: FormData): Promise<SetupState> {
+type Method = "totp" | "email";
+const WRONG: Record<Method, string> = {
+  totp: "That code is not right. Check that your phone's clock is correct and try again.",
+  email: "That code is not right, has expired, or was replaced by a newer one.",
+};
+
+// The first code turns 2FA on: guarded like a sign-in (tries per account and
+// per challenge), then the recovery codes are shown once.
+async function confirmEnrolment(method: Method, formData: FormData): Promise<SetupState> {
   const challenge = await getPendingChallenge("enrol");
   if (!challenge || challenge.verified) return expired;
-  const parsed = ConfirmSchema.safeParse(Object.fromEntries(formData));
+  if (method === "email" && !env.EMAIL_SECOND_FACTOR) return { message: "Emailed codes are turned off." };
+  const parsed = (method === "totp" ? TotpSchema : EmailSchema).safeParse(Object.fromEntries(formData));
   if (!parsed.success) return { errors: fieldErrors(parsed.error) };
 
   const limitKey = `code:account:${challenge.userId}`;
@@ -29,21 +44,41 @@ export async function confirmSetupAction(_previous: SetupState, formData: FormDa
   if (!limit.ok) return { message: retryMessage(limit.retryAfterSeconds) };
   if (!(await claimChallengeAttempt(challenge.id))) return expired;
 
-  const recoveryCodes = await confirmTotpEnrolment(challenge.userId, parsed.data.code);
-  if (!recoveryCodes) {
-    return {
-      errors: { code: ["That code is not right. Check that your phone's clock is correct and try again."] },
-    };
-  }
+  const recoveryCodes =
+    method === "totp"
+      ? await confirmTotpEnrolment(challenge.userId, parsed.data.code)
+      : (await consumeEmailCode(challenge.id, parsed.data.code))
+        ? await enableEmailSecondFactor(challenge.userId)
+        : null;
+  if (!recoveryCodes) return { errors: { code: [WRONG[method]] } };
+
   await resetTries(limitKey);
   await markChallengeVerified(challenge.id);
-  await recordSecurityEvent(
-    challenge.userId,
-    "two_factor_enabled",
-    await getRequestContext(),
-    "authenticator app",
-  );
+  const detail = method === "totp" ? "authenticator app" : "emailed codes";
+  await recordSecurityEvent(challenge.userId, "two_factor_enabled", await getRequestContext(), detail);
+  const user = await getUserById(challenge.userId);
+  if (user) await noticeWelcome(user);
   return { recoveryCodes };
+}
+
+export async function confirmSetupAction(_previous: SetupState, formData: FormData): Promise<SetupState> {
+  return confirmEnrolment("totp", formData);
+}
+
+export async function confirmEmailSetupAction(
+  _previous: SetupState,
+  formData: FormData,
+): Promise<SetupState> {
+  return confirmEnrolment("email", formData);
+}
+
+// "Send codes to my email instead": emails a first code to confirm the address.
+export async function sendSetupEmailCodeAction(): Promise<SetupState> {
+  const challenge = await getPendingChallenge("enrol");
+  if (!challenge || challenge.verified) return expired;
+  const sent = await sendSignInCode(challenge);
+  if (!sent.ok) return { message: sent.message };
+  redirect("/setup-2fa?method=email&sent=1");
 }
 
 export async function continueAfterSetupAction(): Promise<void> {

@@ -3,8 +3,12 @@ import Link from "next/link";
 import { SubmitButton } from "@/app/_components/form";
 import { getUserById } from "@/lib/server/accounts";
 import { getPendingChallenge } from "@/lib/server/challenge";
+import { hasActiveEmailCode } from "@/lib/server/email-codes";
+import { maskEmail } from "@/lib/server/email-sign-in";
+import { env } from "@/lib/server/env";
 import { describeTotpSetup, getEnrolmentSecret } from "@/lib/server/two-factor";
 import { continueAfterSetupAction } from "./actions";
+import { EmailSetupForm } from "./email-setup-form";
 import { SetupForm } from "./setup-form";
 
 export const metadata: Metadata = { title: "Set up two-factor authentication" };
@@ -23,7 +27,10 @@ function Expired() {
   );
 }
 
-export default async function SetupTwoFactorPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function SetupTwoFactorPage({ searchParams }: Props) {
+  const params = await searchParams;
   const challenge = await getPendingChallenge("enrol");
   const user = challenge ? await getUserById(challenge.userId) : null;
   if (!challenge || !user) return <Expired />;
@@ -36,6 +43,28 @@ export default async function SetupTwoFactorPage() {
         <form action={continueAfterSetupAction}>
           <SubmitButton className="w-full">Continue</SubmitButton>
         </form>
+      </div>
+    );
+  }
+
+  if (params.method === "email" && env.EMAIL_SECOND_FACTOR) {
+    return (
+      <div className="card mx-auto max-w-lg space-y-6">
+        <div className="space-y-1">
+          <h1 className="text-2xl font-bold">Get sign-in codes by email</h1>
+          <p className="text-sm text-slate-600">
+            Setting up <span className="font-medium text-slate-900">{user.username}</span>. Every sign-in will
+            ask for a code we email you after your password.
+          </p>
+        </div>
+        <EmailSetupForm
+          maskedEmail={maskEmail(user.email)}
+          codeSent={await hasActiveEmailCode(challenge.id)}
+          justSent={params.sent !== undefined}
+        />
+        <Link href="/setup-2fa" className="text-sm font-medium text-indigo-700 hover:underline">
+          Use an authenticator app instead
+        </Link>
       </div>
     );
   }
@@ -53,6 +82,14 @@ export default async function SetupTwoFactorPage() {
         </p>
       </div>
       <SetupForm qrCodeDataUrl={setup.qrCodeDataUrl} setupKey={setup.setupKey} />
+      {env.EMAIL_SECOND_FACTOR ? (
+        <div className="border-t border-slate-200 pt-4 text-sm text-slate-600">
+          No authenticator app?{" "}
+          <Link href="/setup-2fa?method=email" className="font-medium text-indigo-700 hover:underline">
+            Send codes to my email instead
+          </Link>
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -1,38 +1,15 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
+import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/app/_components/form";
-import { RecoveryCodes } from "@/app/_components/recovery-codes";
-import { confirmSetupAction, continueAfterSetupAction, type SetupState } from "./actions";
+import { confirmSetupAction, type SetupState } from "./actions";
+import { RecoveryCodesStep } from "./recovery-codes-step";
 
 type Props = { qrCodeDataUrl: string; setupKey: string };
 
 export function SetupForm({ qrCodeDataUrl, setupKey }: Props) {
   const [state, action] = useActionState(confirmSetupAction, {} as SetupState);
-  const codesHeading = useRef<HTMLHeadingElement>(null);
-  // The code form disappears with its focused button: move focus to what replaced it.
-  useEffect(() => {
-    if (state.recoveryCodes) codesHeading.current?.focus();
-  }, [state.recoveryCodes]);
-  if (state.recoveryCodes) {
-    return (
-      <div className="space-y-5">
-        <div className="space-y-1">
-          <h2 ref={codesHeading} tabIndex={-1} className="text-lg font-semibold outline-none">
-            Two-factor authentication is on. Save your recovery codes
-          </h2>
-          <p className="text-sm text-slate-600">
-            If you lose your phone, each of these codes signs you in once. They are shown only now: store them
-            somewhere safe, such as a password manager.
-          </p>
-        </div>
-        <RecoveryCodes codes={state.recoveryCodes} />
-        <form action={continueAfterSetupAction}>
-          <SubmitButton className="w-full">Continue</SubmitButton>
-        </form>
-      </div>
-    );
-  }
+  if (state.recoveryCodes) return <RecoveryCodesStep codes={state.recoveryCodes} />;
   return (
     <div className="space-y-6">
       <ol className="list-decimal space-y-2 pl-5 text-sm text-slate-700">

@@ -5,11 +5,17 @@ import { db } from "./db";
 import { env } from "./env";
 import type { RequestContext } from "./request-context";
 
-export type ChallengePurpose = "signin" | "enrol";
+// "reauth": a signed-in user proving a second factor again before a change;
+// it has no cookie, the session binds it.
+export type ChallengePurpose = "signin" | "enrol" | "reauth";
 
 // DESIGN §4: a pending sign-in lives 5 minutes; enrolment gets longer, for
 // finding and setting up an authenticator app.
-const LIFETIME_MS: Record<ChallengePurpose, number> = { signin: 5 * 60_000, enrol: 30 * 60_000 };
+const LIFETIME_MS: Record<ChallengePurpose, number> = {
+  signin: 5 * 60_000,
+  enrol: 30 * 60_000,
+  reauth: 10 * 60_000,
+};
 // DESIGN §5: 5 wrong codes void the challenge.
 export const MAX_CHALLENGE_FAILURES = 5;
 
@@ -53,6 +59,34 @@ export async function createChallenge(
     path: "/",
     expires: expiresAt,
   });
+}
+
+// A challenge for a signed-in user's emailed re-authentication code.
+export async function createReauthChallenge(
+  userId: string,
+  context: RequestContext,
+): Promise<PendingChallenge> {
+  const expiresAt = new Date(Date.now() + LIFETIME_MS.reauth);
+  const row = await db.signInChallenge.create({
+    data: {
+      tokenHash: hashToken(randomBytes(32).toString("base64url")),
+      userId,
+      purpose: "reauth",
+      expiresAt,
+      ip: context.ip,
+      userAgent: context.userAgent,
+    },
+  });
+  return { id: row.id, userId, purpose: "reauth", failedAttempts: 0, verified: false, expiresAt };
+}
+
+export async function latestReauthChallengeId(userId: string): Promise<string | null> {
+  const row = await db.signInChallenge.findFirst({
+    where: { userId, purpose: "reauth", consumedAt: null, expiresAt: { gt: new Date() } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
+  return row?.id ?? null;
 }
 
 async function challengeToken(): Promise<string | null> {

@@ -45,6 +45,13 @@ export async function issueEmailCode(
   return { ok: true, code };
 }
 
+export async function voidEmailCodes(challengeId: string, now = new Date()): Promise<void> {
+  await db.emailCode.updateMany({
+    where: { challengeId, consumedAt: null, voidedAt: null },
+    data: { voidedAt: now },
+  });
+}
+
 export async function hasActiveEmailCode(challengeId: string, now = new Date()): Promise<boolean> {
   const count = await db.emailCode.count({
     where: { challengeId, consumedAt: null, voidedAt: null, expiresAt: { gt: now } },

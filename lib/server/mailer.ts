@@ -54,7 +54,8 @@ export async function sendMail(message: MailMessage): Promise<SendMailResult> {
 
 // Development without a mail server: one private folder per message.
 async function writeToOutbox(message: MailMessage): Promise<string> {
-  const outbox = path.resolve(process.cwd(), env.MAIL_OUTBOX_DIR);
+  // The outbox lies outside the build: keep the bundler from tracing the whole project.
+  const outbox = path.resolve(/* turbopackIgnore: true */ process.cwd(), env.MAIL_OUTBOX_DIR);
   const date = new Date();
   const name = `${date.toISOString().replace(/[:.]/g, "-")}-${crypto.randomBytes(4).toString("hex")}`;
   const folder = path.join(outbox, name);

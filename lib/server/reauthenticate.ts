@@ -3,6 +3,7 @@ import type { User } from "@prisma/client";
 import { z } from "zod";
 import { recoveryCodeSchema, totpCodeSchema } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
+import { latestReauthChallengeId } from "./challenge";
 import { verifyPassword } from "./password";
 import { claimDelayedTry, claimWindowTry, LIMITS, resetTries, retryMessage } from "./rate-limit";
 import { verifySecondFactor, type SecondFactorResult } from "./two-factor";
@@ -15,8 +16,9 @@ const ReauthSchema = z.object({
 export type ReauthResult = ({ ok: true } & SecondFactorResult) | { ok: false; state: FormState };
 
 // DESIGN §5: changing the second factor or the recovery codes needs the
-// password and a current second factor (an authenticator code, or a recovery
-// code for someone who lost their phone), under the sign-in rate limits.
+// password and a current second factor (an authenticator code, or for email
+// users a code just emailed; or a recovery code, for someone who lost their
+// phone), under the sign-in rate limits.
 export async function reauthenticate(user: User, formData: FormData): Promise<ReauthResult> {
   const parsed = ReauthSchema.safeParse({ password: formData.get("password"), code: formData.get("code") });
   if (!parsed.success) {
@@ -44,7 +46,14 @@ export async function reauthenticate(user: User, formData: FormData): Promise<Re
   }
   await resetTries(passwordKey);
   const result = totp.success
-    ? await verifySecondFactor(user.id, "totp", totp.data)
+    ? user.twoFactorMethod === "email"
+      ? await verifySecondFactor(
+          user.id,
+          "email",
+          totp.data,
+          (await latestReauthChallengeId(user.id)) ?? undefined,
+        )
+      : await verifySecondFactor(user.id, "totp", totp.data)
     : await verifySecondFactor(user.id, "recovery", recovery.data ?? "");
   if (!result.ok) {
     return { ok: false, state: { errors: { code: ["That code is not right or was already used"] } } };

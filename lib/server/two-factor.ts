@@ -1,6 +1,8 @@
 import "server-only";
 import { db } from "./db";
+import { consumeEmailCode } from "./email-codes";
 import { decryptSecret, encryptSecret } from "./encryption";
+import { env } from "./env";
 import { consumeRecoveryCode, replaceRecoveryCodes } from "./recovery-codes";
 import {
   consumeTotpStep,
@@ -50,6 +52,18 @@ export async function confirmTotpEnrolment(userId: string, code: string): Promis
   });
 }
 
+// Users without an authenticator app: emailed codes become the second factor
+// once a first emailed code has proved the address.
+export async function enableEmailSecondFactor(userId: string): Promise<string[]> {
+  return db.$transaction(async (tx) => {
+    await tx.user.update({
+      where: { id: userId },
+      data: { twoFactorMethod: "email", twoFactorAt: new Date() },
+    });
+    return replaceRecoveryCodes(userId, tx);
+  });
+}
+
 // Re-enrolment keeps the current authenticator working until the new one has
 // proved itself with a code.
 export async function startTotpReenrolment(userId: string): Promise<string> {
@@ -85,16 +99,22 @@ export async function confirmTotpReenrolment(userId: string, code: string): Prom
   return count === 1;
 }
 
-export type SecondFactorMethod = "totp" | "recovery";
+export type SecondFactorMethod = "totp" | "recovery" | "email";
 export type SecondFactorResult = { ok: true; recoveryCodesLeft?: number } | { ok: false };
 
 // Checks a second factor of an enrolled account and uses it up: a TOTP time
-// step and a recovery code are each accepted once (DESIGN §5).
+// step, a recovery code and an emailed code are each accepted once (DESIGN §5).
+// An emailed code counts only for the challenge it was sent for.
 export async function verifySecondFactor(
   userId: string,
   method: SecondFactorMethod,
   code: string,
+  challengeId?: string,
 ): Promise<SecondFactorResult> {
+  if (method === "email") {
+    if (!env.EMAIL_SECOND_FACTOR || !challengeId) return { ok: false };
+    return (await consumeEmailCode(challengeId, code)) ? { ok: true } : { ok: false };
+  }
   if (method === "recovery") {
     const used = await consumeRecoveryCode(userId, code);
     return used ? { ok: true, recoveryCodesLeft: used.remaining } : { ok: false };

@@ -3,19 +3,29 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { safeCallbackPath } from "@/lib/auth/routes";
+import { getUserById } from "@/lib/server/accounts";
 import { claimChallengeAttempt, getPendingChallenge, markChallengeVerified } from "@/lib/server/challenge";
 import { completeSignIn } from "@/lib/server/complete-sign-in";
+import { sendSignInCode } from "@/lib/server/email-sign-in";
 import { recordSecurityEvent } from "@/lib/server/events";
+import { noticeRecoveryCodeUsed, noticeSignIn, METHOD_NAMES } from "@/lib/server/notices";
 import { claimWindowTry, LIMITS, resetTries, retryMessage } from "@/lib/server/rate-limit";
 import { getRequestContext } from "@/lib/server/request-context";
 import { verifySecondFactor } from "@/lib/server/two-factor";
-import { fieldErrors, recoveryCodeSchema, totpCodeSchema } from "@/lib/validations/auth";
+import { emailCodeSchema, fieldErrors, recoveryCodeSchema, totpCodeSchema } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
 
 const VerifySchema = z.discriminatedUnion("method", [
   z.object({ method: z.literal("totp"), code: totpCodeSchema }),
   z.object({ method: z.literal("recovery"), code: recoveryCodeSchema }),
+  z.object({ method: z.literal("email"), code: emailCodeSchema }),
 ]);
+
+const WRONG: Record<z.infer<typeof VerifySchema>["method"], string> = {
+  totp: "That code is not right. Wait for a new code and try again.",
+  recovery: "That recovery code is not valid or was already used.",
+  email: "That code is not right, has expired, or was replaced by a newer one.",
+};
 
 export async function verifyAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const challenge = await getPendingChallenge("signin");
@@ -33,31 +43,22 @@ export async function verifyAction(_previous: FormState, formData: FormData): Pr
 
   const { method, code } = parsed.data;
   const context = await getRequestContext();
-  const result = await verifySecondFactor(challenge.userId, method, code);
+  const result = await verifySecondFactor(challenge.userId, method, code, challenge.id);
   if (!result.ok) {
-    await recordSecurityEvent(challenge.userId, "sign_in_failed_code", context, method);
+    await recordSecurityEvent(challenge.userId, "sign_in_failed_code", context, METHOD_NAMES[method]);
     const left = Math.max(0, 5 - (challenge.failedAttempts + 1));
     if (left === 0) redirect("/login?expired=1");
     return {
-      errors: {
-        code: [
-          method === "recovery"
-            ? "That recovery code is not valid or was already used."
-            : "That code is not right. Wait for a new code and try again.",
-        ],
-      },
+      errors: { code: [WRONG[method]] },
       message: `${left} ${left === 1 ? "try" : "tries"} left before you need to sign in again.`,
     };
   }
 
   await resetTries(limitKey);
   await markChallengeVerified(challenge.id);
-  await recordSecurityEvent(
-    challenge.userId,
-    "sign_in",
-    context,
-    method === "recovery" ? "recovery code" : "authenticator app",
-  );
+  await recordSecurityEvent(challenge.userId, "sign_in", context, METHOD_NAMES[method]);
+  const user = await getUserById(challenge.userId);
+  if (user) await noticeSignIn(user, context, method);
   let destination = safeCallbackPath(formValue(formData, "callbackUrl"));
   if (result.recoveryCodesLeft !== undefined) {
     await recordSecurityEvent(
@@ -66,7 +67,23 @@ export async function verifyAction(_previous: FormState, formData: FormData): Pr
       context,
       `${result.recoveryCodesLeft} left`,
     );
+    if (user) await noticeRecoveryCodeUsed(user, context, result.recoveryCodesLeft);
     destination = `/dashboard?recoveryCodesLeft=${result.recoveryCodesLeft}`;
   }
   return completeSignIn(destination);
+}
+
+export type SendCodeState = FormState;
+
+// "Email me a code": a new code for this sign-in, sent to the account's email.
+export async function sendEmailCodeAction(
+  _previous: SendCodeState,
+  formData: FormData,
+): Promise<SendCodeState> {
+  const challenge = await getPendingChallenge("signin");
+  if (!challenge) redirect("/login?expired=1");
+  const sent = await sendSignInCode(challenge);
+  if (!sent.ok) return { message: sent.message };
+  const callbackUrl = safeCallbackPath(formValue(formData, "callbackUrl"));
+  redirect(`/login/verify?method=email&sent=1&callbackUrl=${encodeURIComponent(callbackUrl)}`);
 }

@@ -2,42 +2,74 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { safeCallbackPath } from "@/lib/auth/routes";
+import { getUserById } from "@/lib/server/accounts";
 import { getPendingChallenge } from "@/lib/server/challenge";
+import { hasActiveEmailCode } from "@/lib/server/email-codes";
+import { EMAIL_CODES_OFF, maskEmail } from "@/lib/server/email-sign-in";
+import { env } from "@/lib/server/env";
+import { SendCodeForm } from "./send-code-form";
 import { VerifyForm } from "./verify-form";
 
 export const metadata: Metadata = { title: "Verify it's you" };
 
+type Method = "totp" | "recovery" | "email";
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const INTRO: Record<Method, string> = {
+  totp: "Enter the code from your authenticator app to finish signing in.",
+  recovery: "Enter one of your recovery codes. Each code works once.",
+  email: "We email you a 6-digit code to finish signing in.",
+};
 
 export default async function VerifyPage({ searchParams }: Props) {
   const challenge = await getPendingChallenge("signin");
-  if (!challenge) redirect("/login?expired=1");
+  const user = challenge ? await getUserById(challenge.userId) : null;
+  if (!challenge || !user) redirect("/login?expired=1");
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(typeof params.callbackUrl === "string" ? params.callbackUrl : null);
-  const method = params.method === "recovery" ? "recovery" : "totp";
-  const query = (next: string) =>
+  const requested = typeof params.method === "string" ? params.method : "";
+  const fallback: Method = user.twoFactorMethod === "email" ? "email" : "totp";
+  const method: Method =
+    requested === "totp" || requested === "recovery" || requested === "email" ? requested : fallback;
+  const emailOff = !env.EMAIL_SECOND_FACTOR;
+  const codeSent = method === "email" && !emailOff && (await hasActiveEmailCode(challenge.id));
+  const link = (next: Method) =>
     `/login/verify?method=${next}&callbackUrl=${encodeURIComponent(callbackUrl)}`;
+
   return (
     <div className="card mx-auto max-w-md space-y-6">
       <div className="space-y-1">
         <h1 className="text-2xl font-bold">Verify it&apos;s you</h1>
-        <p className="text-sm text-slate-600">
-          {method === "totp"
-            ? "Enter the code from your authenticator app to finish signing in."
-            : "Enter one of your recovery codes. Each code works once."}
-        </p>
+        <p className="text-sm text-slate-600">{INTRO[method]}</p>
       </div>
-      <VerifyForm method={method} callbackUrl={callbackUrl} />
-      <div className="space-y-2 border-t border-slate-200 pt-4 text-sm">
-        {method === "totp" ? (
-          <Link href={query("recovery")} className="font-medium text-indigo-700 hover:underline">
+      {method === "email" && emailOff ? (
+        <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
+          {EMAIL_CODES_OFF}
+        </p>
+      ) : null}
+      {method === "email" && codeSent && params.sent !== undefined ? (
+        <p className="rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900 ring-1 ring-indigo-200">
+          We sent a code to {maskEmail(user.email)}.
+        </p>
+      ) : null}
+      {method !== "email" || codeSent ? <VerifyForm method={method} callbackUrl={callbackUrl} /> : null}
+      {method === "email" && !emailOff ? (
+        <SendCodeForm callbackUrl={callbackUrl} label={codeSent ? "Send a new code" : "Email me a code"} />
+      ) : null}
+      <div className="flex flex-wrap items-start gap-x-6 gap-y-3 border-t border-slate-200 pt-4 text-sm">
+        {method !== "recovery" ? (
+          <Link href={link("recovery")} className="font-medium text-indigo-700 hover:underline">
             Use a recovery code
           </Link>
-        ) : (
-          <Link href={query("totp")} className="font-medium text-indigo-700 hover:underline">
+        ) : null}
+        {method !== "totp" && user.twoFactorMethod === "totp" ? (
+          <Link href={link("totp")} className="font-medium text-indigo-700 hover:underline">
             Use your authenticator app
           </Link>
-        )}
+        ) : null}
+        {method !== "email" && !emailOff ? (
+          <SendCodeForm callbackUrl={callbackUrl} label="Email me a code" />
+        ) : null}
       </div>
     </div>
   );

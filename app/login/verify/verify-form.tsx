@@ -5,7 +5,7 @@ import { Field, FormMessage, SubmitButton } from "@/app/_components/form";
 import { emptyFormState } from "@/lib/validations/form-state";
 import { verifyAction } from "./actions";
 
-type Props = { method: "totp" | "recovery"; callbackUrl: string };
+type Props = { method: "totp" | "recovery" | "email"; callbackUrl: string };
 
 export function VerifyForm({ method, callbackUrl }: Props) {
   const [state, action] = useActionState(verifyAction, emptyFormState);
@@ -26,6 +26,20 @@ export function VerifyForm({ method, callbackUrl }: Props) {
           autoFocus
           errors={state.errors?.code}
           hint="The 6-digit code from your authenticator app."
+          required
+        />
+      ) : method === "email" ? (
+        <Field
+          key="email"
+          name="code"
+          label="Code from the email"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9 ]*"
+          maxLength={7}
+          autoFocus
+          errors={state.errors?.code}
+          hint="The 6-digit code we emailed you. It is valid for 10 minutes."
           required
         />
       ) : (

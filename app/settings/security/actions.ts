@@ -4,7 +4,10 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signOut } from "@/auth";
 import { revokeAllSessions } from "@/lib/server/accounts";
+import { createReauthChallenge } from "@/lib/server/challenge";
+import { maskEmail, sendSignInCode } from "@/lib/server/email-sign-in";
 import { recordSecurityEvent } from "@/lib/server/events";
+import { noticeTwoFactorChanged } from "@/lib/server/notices";
 import { reauthenticate } from "@/lib/server/reauthenticate";
 import { replaceRecoveryCodes } from "@/lib/server/recovery-codes";
 import { getRequestContext } from "@/lib/server/request-context";
@@ -33,7 +36,9 @@ export async function regenerateRecoveryCodesAction(
   const check = await reauthenticate(user, formData);
   if (!check.ok) return check.state;
   const recoveryCodes = await replaceRecoveryCodes(user.id);
-  await recordSecurityEvent(user.id, "recovery_codes_regenerated", await getRequestContext());
+  const context = await getRequestContext();
+  await recordSecurityEvent(user.id, "recovery_codes_regenerated", context);
+  await noticeTwoFactorChanged(user, context, "New recovery codes were made; the old ones no longer work.");
   return { recoveryCodes, message: "Your old recovery codes no longer work." };
 }
 
@@ -61,7 +66,13 @@ export async function confirmReenrolAction(
       errors: { newCode: ["That code is not right. Scan the new QR code and enter the code it shows."] },
     };
   }
-  await recordSecurityEvent(user.id, "two_factor_reenrolled", await getRequestContext());
+  const context = await getRequestContext();
+  await recordSecurityEvent(user.id, "two_factor_reenrolled", context);
+  await noticeTwoFactorChanged(
+    user,
+    context,
+    "A new authenticator app was set up; the old one no longer works.",
+  );
   return { done: true, message: "Your new authenticator app is set up. The old one no longer works." };
 }
 
@@ -70,4 +81,15 @@ export async function signOutEverywhereAction(): Promise<void> {
   await revokeAllSessions(user.id);
   await recordSecurityEvent(user.id, "signed_out_everywhere", await getRequestContext());
   await signOut({ redirectTo: "/login?signedOut=1" });
+}
+
+// For email users: a fresh code to prove the second factor before a change.
+export async function sendReauthCodeAction(): Promise<FormState> {
+  const user = await sessionOrLogin();
+  if (user.twoFactorMethod !== "email") return { message: "Use the code from your authenticator app." };
+  const challenge = await createReauthChallenge(user.id, await getRequestContext());
+  const sent = await sendSignInCode(challenge);
+  return sent.ok
+    ? { message: `We sent a code to ${maskEmail(user.email)}. It is valid for 10 minutes.` }
+    : { message: sent.message };
 }

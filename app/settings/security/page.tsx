@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { SubmitButton } from "@/app/_components/form";
+import { env } from "@/lib/server/env";
 import { listRecentSecurityEvents } from "@/lib/server/events";
 import { countRecoveryCodesLeft } from "@/lib/server/recovery-codes";
 import { requireSession } from "@/lib/server/session";
 import { signOutEverywhereAction } from "./actions";
+import { ReauthCodeButton } from "./reauth-code-button";
 import { ReenrolForm } from "./reenrol-form";
 import { RegenerateForm } from "./regenerate-form";
 
@@ -34,6 +36,7 @@ function Section({
 
 export default async function SecuritySettingsPage() {
   const { user } = await requireSession("/settings/security");
+  const emailCodesOff = !env.EMAIL_SECOND_FACTOR;
   const [codesLeft, events] = await Promise.all([
     countRecoveryCodesLeft(user.id),
     listRecentSecurityEvents(user.id),
@@ -61,6 +64,26 @@ export default async function SecuritySettingsPage() {
             <dd className="font-medium">{codesLeft} of 10</dd>
           </div>
         </dl>
+        {user.twoFactorMethod === "email" ? (
+          <div className="space-y-3 rounded-md bg-amber-50 p-4 text-sm text-amber-900 ring-1 ring-amber-200">
+            <p>
+              Your codes come by email. Email is a weaker second factor than an authenticator app: anyone who
+              can read your email can receive them (NIST SP 800-63B does not accept it as a second factor).
+              Setting up an app below is safer.
+              {emailCodesOff
+                ? " Emailed codes are currently turned off on this server: use a recovery code."
+                : ""}
+            </p>
+            <p>To make a change below, first get a code:</p>
+            <ReauthCodeButton />
+          </div>
+        ) : (
+          <p className="text-sm text-slate-600">
+            {emailCodesOff
+              ? "Emailed codes are turned off on this server."
+              : "You can also ask for a code by email when you sign in; email is weaker than your app, so keep the app as your main factor."}
+          </p>
+        )}
       </Section>
       <Section
         title="Recovery codes"
@@ -69,8 +92,12 @@ export default async function SecuritySettingsPage() {
         <RegenerateForm />
       </Section>
       <Section
-        title="New authenticator app"
-        description="Moving to a new phone? Set up the new app here. You need your password and a current code (or a recovery code)."
+        title={user.twoFactorMethod === "email" ? "Use an authenticator app" : "New authenticator app"}
+        description={
+          user.twoFactorMethod === "email"
+            ? "Switch from emailed codes to an authenticator app. You need your password and a current code."
+            : "Moving to a new phone? Set up the new app here. You need your password and a current code (or a recovery code)."
+        }
       >
         <ReenrolForm />
       </Section>

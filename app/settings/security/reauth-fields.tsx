@@ -22,7 +22,7 @@ export function ReauthFields({ idPrefix, state }: { idPrefix: string; state: For
         label="Current code"
         autoComplete="one-time-code"
         errors={state.errors?.code}
-        hint="From your authenticator app, or a recovery code."
+        hint="From your authenticator app or your email, or a recovery code."
         required
       />
     </div>

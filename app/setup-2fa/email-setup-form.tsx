@@ -1,0 +1,50 @@
+"use client";
+
+import { useActionState } from "react";
+import { Field, FormMessage, SubmitButton } from "@/app/_components/form";
+import { confirmEmailSetupAction, sendSetupEmailCodeAction, type SetupState } from "./actions";
+import { RecoveryCodesStep } from "./recovery-codes-step";
+
+type Props = { maskedEmail: string; codeSent: boolean; justSent: boolean };
+
+export function EmailSetupForm({ maskedEmail, codeSent, justSent }: Props) {
+  const [state, confirm] = useActionState(confirmEmailSetupAction, {} as SetupState);
+  const [sendState, send] = useActionState(sendSetupEmailCodeAction, {} as SetupState);
+  if (state.recoveryCodes) return <RecoveryCodesStep codes={state.recoveryCodes} />;
+  return (
+    <div className="space-y-5">
+      <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
+        Email is a weaker second factor than an authenticator app: anyone who can read your email can receive
+        the codes. You can switch to an app later in your security settings.
+      </p>
+      {codeSent ? (
+        <form action={confirm} className="space-y-4" noValidate>
+          {justSent ? <FormMessage tone="info" message={`We sent a code to ${maskedEmail}.`} /> : null}
+          <FormMessage message={state.message} />
+          <Field
+            name="code"
+            label="Code from the email"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9 ]*"
+            maxLength={7}
+            errors={state.errors?.code}
+            hint="The 6-digit code is valid for 10 minutes."
+            required
+          />
+          <SubmitButton className="w-full">Verify and enable</SubmitButton>
+        </form>
+      ) : (
+        <p className="text-sm text-slate-700">
+          We will email a 6-digit code to {maskedEmail} to confirm it is yours.
+        </p>
+      )}
+      <form action={send} className="space-y-2">
+        <FormMessage message={sendState.message} />
+        <SubmitButton variant={codeSent ? "secondary" : "primary"}>
+          {codeSent ? "Send a new code" : "Email me a code"}
+        </SubmitButton>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+import "server-only";
+import { after } from "next/server";
+
+// Work the user need not wait for (security notices): after the response
+// inside a request, inline outside one (scripts, tests). Never throws.
+export async function afterResponse(task: () => Promise<unknown>): Promise<void> {
+  const safe = async (): Promise<void> => {
+    try {
+      await task();
+    } catch (error) {
+      console.error(`[after] background task failed: ${error instanceof Error ? error.name : "error"}`);
+    }
+  };
+  try {
+    after(safe);
+  } catch {
+    await safe();
+  }
+}

@@ -1,0 +1,66 @@
+import "server-only";
+import type { User } from "@prisma/client";
+import { afterResponse } from "./after-response";
+import { env } from "./env";
+import {
+  sendNewSignInEmail,
+  sendRecoveryCodeUsedEmail,
+  sendTwoFactorChangedEmail,
+  sendWelcomeEmail,
+} from "./notifications";
+import type { RequestContext } from "./request-context";
+
+// Security notices (DESIGN §4, §5): sent after the response, so a slow or
+// failing mail server never holds up or breaks a sign-in.
+
+type Recipient = Pick<User, "username" | "email">;
+
+const settingsUrl = (): string => new URL("/settings/security", env.APP_URL).toString();
+const now = (): string => `${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC`;
+
+export const METHOD_NAMES = {
+  totp: "Authenticator app",
+  recovery: "Recovery code",
+  email: "Emailed code",
+} as const;
+
+export function noticeSignIn(user: Recipient, context: RequestContext, method: keyof typeof METHOD_NAMES) {
+  return afterResponse(() =>
+    sendNewSignInEmail(user.email, {
+      username: user.username,
+      time: now(),
+      ip: context.ip,
+      browser: context.userAgent || "unknown",
+      method: METHOD_NAMES[method],
+      settingsUrl: settingsUrl(),
+    }),
+  );
+}
+
+export function noticeRecoveryCodeUsed(user: Recipient, context: RequestContext, remaining: number) {
+  return afterResponse(() =>
+    sendRecoveryCodeUsedEmail(user.email, {
+      username: user.username,
+      remaining,
+      time: now(),
+      ip: context.ip,
+      settingsUrl: settingsUrl(),
+    }),
+  );
+}
+
+export function noticeTwoFactorChanged(user: Recipient, context: RequestContext, change: string) {
+  return afterResponse(() =>
+    sendTwoFactorChangedEmail(user.email, {
+      username: user.username,
+      change,
+      time: now(),
+      ip: context.ip,
+      settingsUrl: settingsUrl(),
+    }),
+  );
+}
+
+export function noticeWelcome(user: Recipient) {
+  return afterResponse(() => sendWelcomeEmail(user.email, { username: user.username, appUrl: env.APP_URL }));
+}
