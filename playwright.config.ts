@@ -1,19 +1,25 @@
 import { spawnSync } from "node:child_process";
 import { defineConfig } from "@playwright/test";
 
-// A free port, chosen once by the main process; workers inherit it.
-process.env.E2E_PORT ??= spawnSync(
-  process.execPath,
-  [
-    "-e",
-    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})",
-  ],
-  { encoding: "utf8" },
-).stdout.trim();
+// Free ports for the app and the test mail server, chosen once by the main
+// process; the workers and the web server inherit them.
+const freePort = (): string =>
+  spawnSync(
+    process.execPath,
+    [
+      "-e",
+      "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})",
+    ],
+    { encoding: "utf8" },
+  ).stdout.trim();
+process.env.E2E_PORT ??= freePort();
+process.env.E2E_SMTP_PORT ??= freePort();
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 
 export default defineConfig({
   testDir: "e2e",
+  globalSetup: "./e2e/global-setup.ts",
+  metadata: { smtpPort: Number(process.env.E2E_SMTP_PORT) },
   fullyParallel: false,
   workers: 1,
   retries: 0,
@@ -41,6 +47,7 @@ export default defineConfig({
     url: `${baseURL}/`,
     timeout: 240_000,
     reuseExistingServer: false,
+    env: { E2E_PORT: process.env.E2E_PORT, E2E_SMTP_PORT: process.env.E2E_SMTP_PORT },
     stdout: "pipe",
     stderr: "pipe",
   },

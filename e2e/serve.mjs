@@ -22,6 +22,8 @@ const env = {
   TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
   APP_URL: `http://127.0.0.1:${port}`,
   MAIL_OUTBOX_DIR: path.join(dir, "outbox"),
+  // The suite's own SMTP server (e2e/smtp-sink.ts).
+  SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}/?ignoreTLS=true`,
 };
 
 const next = path.join(root, "node_modules", "next", "dist", "bin", "next");

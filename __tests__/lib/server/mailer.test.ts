@@ -2,60 +2,12 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
-
-type Received = { mail: ParsedMail; envelope: { from: string; to: string[] } };
-type TestServer = {
-  port: number;
-  received: Received[];
-  next: () => Promise<Received>;
-  close: () => Promise<void>;
-};
+import { freePort, startSmtpServer, type TestServer } from "@/__tests__/helpers/smtp-server";
 
 const CODE = "739264";
 const RECIPIENT = "ada@example.com";
 const MAIL_FROM = "Two-Factor App <no-reply@2fa.test>";
 const signInProps = { username: "ada", code: CODE, expiresInMinutes: 10 };
-
-// A real SMTP server on 127.0.0.1, without TLS, keeping what arrives.
-async function startSmtpServer(port = 0, reject?: string): Promise<TestServer> {
-  const received: Received[] = [];
-  const waiting: ((message: Received) => void)[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      simpleParser(stream).then((mail) => {
-        if (reject) return callback(new Error(reject));
-        const { mailFrom, rcptTo } = session.envelope;
-        const message = {
-          mail,
-          envelope: { from: mailFrom ? mailFrom.address : "", to: rcptTo.map((rcpt) => rcpt.address) },
-        };
-        received.push(message);
-        waiting.shift()?.(message);
-        callback();
-      }, callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return {
-    port: (server.server.address() as net.AddressInfo).port,
-    received,
-    next: () => new Promise((resolve) => waiting.push(resolve)),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 // lib/server/env.ts parses the environment once, so each test loads fresh modules.
 async function load(env: { SMTP_URL?: string; MAIL_OUTBOX_DIR?: string }) {
