@@ -2,7 +2,11 @@
 import { loginAction } from "@/app/login/actions";
 import { sendEmailCodeAction, verifyAction } from "@/app/login/verify/actions";
 import { registerAction } from "@/app/register/actions";
-import { confirmEmailSetupAction, continueAfterSetupAction, sendSetupEmailCodeAction } from "@/app/setup-2fa/actions";
+import {
+  confirmEmailSetupAction,
+  continueAfterSetupAction,
+  sendSetupEmailCodeAction,
+} from "@/app/setup-2fa/actions";
 import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
 import { startSmtpServer, type Received, type TestServer } from "@/__tests__/helpers/smtp-server";
 import { createEnrolledUser, uniqueName, type TestUser } from "@/__tests__/helpers/users";
@@ -38,7 +42,9 @@ describe("signing in with an emailed code", () => {
     const user = await createEnrolledUser();
     await passPasswordStep(user);
     const arriving = smtp.next();
-    expect((await sendCode()).redirectedTo).toBe("/login/verify?method=email&sent=1&callbackUrl=%2Fdashboard");
+    expect((await sendCode()).redirectedTo).toBe(
+      "/login/verify?method=email&sent=1&callbackUrl=%2Fdashboard",
+    );
     const mail = await arriving;
     expect(mail.envelope.to).toEqual([user.email]);
     expect(mail.mail.subject).toBe("Your sign-in code");
@@ -102,10 +108,15 @@ describe("choosing emailed codes at enrolment", () => {
     browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
     const name = uniqueName("mail");
     await runAction(() =>
-      registerAction({}, form({ username: name, email: `${name}@example.test`, password: "a long enough passphrase" })),
+      registerAction(
+        {},
+        form({ username: name, email: `${name}@example.test`, password: "a long enough passphrase" }),
+      ),
     );
     const arriving = smtp.next();
-    expect((await runAction(() => sendSetupEmailCodeAction())).redirectedTo).toBe("/setup-2fa?method=email&sent=1");
+    expect((await runAction(() => sendSetupEmailCodeAction())).redirectedTo).toBe(
+      "/setup-2fa?method=email&sent=1",
+    );
     const code = codeIn(await arriving);
     const { result } = await runAction(() => confirmEmailSetupAction({}, form({ code })));
     expect(result?.recoveryCodes).toHaveLength(10);
