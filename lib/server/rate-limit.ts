@@ -43,29 +43,36 @@ async function createRow(key: string, data: { count: number; now: Date; nextAllo
 
 // Counts one try in a fixed window and says whether it is allowed. The try is
 // counted before the work it guards, so parallel requests cannot all slip in.
+// The common case is one atomic increment, so a busy key (one IP) never makes
+// parallel requests fail each other; only a new or expired window needs a
+// compare-and-set.
 export async function claimWindowTry(
   key: string,
   limit: { max: number; windowMs: number },
   now = new Date(),
 ): Promise<RateLimitVerdict> {
+  const windowOpenSince = new Date(now.getTime() - limit.windowMs);
   for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
+    const { count: counted } = await db.rateLimit.updateMany({
+      where: { key, windowStart: { gt: windowOpenSince }, count: { lt: limit.max } },
+      data: { count: { increment: 1 } },
+    });
+    if (counted === 1) return { ok: true };
     const row = await db.rateLimit.findUnique({ where: { key } });
     if (!row) {
       if (await createRow(key, { count: 1, now, nextAllowedAt: null })) return { ok: true };
       continue;
     }
-    const expired = row.windowStart.getTime() + limit.windowMs <= now.getTime();
-    if (!expired && row.count >= limit.max) {
-      return {
-        ok: false,
-        retryAfterSeconds: seconds(row.windowStart.getTime() + limit.windowMs - now.getTime()),
-      };
+    if (row.windowStart > windowOpenSince) {
+      if (row.count < limit.max) continue;
+      const retryAfterMs = row.windowStart.getTime() + limit.windowMs - now.getTime();
+      return { ok: false, retryAfterSeconds: seconds(retryAfterMs) };
     }
-    const { count } = await db.rateLimit.updateMany({
-      where: { key, count: row.count, windowStart: row.windowStart },
-      data: expired ? { count: 1, windowStart: now } : { count: row.count + 1 },
+    const { count: reset } = await db.rateLimit.updateMany({
+      where: { key, windowStart: row.windowStart },
+      data: { count: 1, windowStart: now },
     });
-    if (count === 1) return { ok: true };
+    if (reset === 1) return { ok: true };
   }
   return { ok: false, retryAfterSeconds: 1 };
 }
