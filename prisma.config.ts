@@ -23,8 +23,23 @@ export default defineConfig({
   },
   async adapter() {
     if (provider === "postgresql") {
-      const { PrismaPg } = await import("@prisma/adapter-pg");
-      return new PrismaPg({ connectionString: url });
+      const [{ PrismaPg }, { default: pg }] = await Promise.all([import("@prisma/adapter-pg"), import("pg")]);
+      // Prisma 6.19's JavaScript schema engine introspects catalog columns of
+      // PostgreSQL's internal types "char" (oid 18) and name (oid 19), which
+      // adapter-pg cannot describe: report them as text (oid 25).
+      class CatalogAsTextPool extends pg.Pool {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's overloads; forwarded as is
+        override async query(...args: any[]): Promise<any> {
+          const result = await (super.query as (...a: unknown[]) => Promise<pg.QueryResult>)(...args);
+          for (const field of result?.fields ?? []) {
+            if (field.dataTypeID === 18 || field.dataTypeID === 19) field.dataTypeID = 25;
+          }
+          return result;
+        }
+      }
+      return new PrismaPg(new CatalogAsTextPool({ connectionString: url, max: 2 }), {
+        disposeExternalPool: true,
+      });
     }
     const { PrismaBetterSQLite3 } = await import("@prisma/adapter-better-sqlite3");
     return new PrismaBetterSQLite3({ url });

@@ -47,7 +47,14 @@ export const registerSchema = z
 const IDENTIFIER = "Enter your username or email";
 const LOGIN_PASSWORD = "Enter your password";
 export const loginSchema = z.object({
-  identifier: z.string({ error: IDENTIFIER }).trim().toLowerCase().min(1, IDENTIFIER).max(254, IDENTIFIER),
+  identifier: z
+    .string({ error: IDENTIFIER })
+    .trim()
+    .toLowerCase()
+    .min(1, IDENTIFIER)
+    .max(254, IDENTIFIER)
+    // Control characters fit no username or email, and PostgreSQL refuses NUL.
+    .regex(/^\P{Cc}*$/u, IDENTIFIER),
   password: z
     .string({ error: LOGIN_PASSWORD })
     .min(1, LOGIN_PASSWORD)

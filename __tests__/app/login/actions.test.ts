@@ -181,9 +181,16 @@ describe("loginAction", () => {
       expect(await rowCounts()).toEqual(before);
     });
 
-    it("unicode and control characters are just a wrong password", async () => {
-      const { result } = await login({ identifier: "ünï©ødé\u0000\u202e", password: "🔑🔑🔑\u0000" });
+    it("a unicode name is just a wrong password", async () => {
+      const { result } = await login({ identifier: "ünï©ødé\u202e", password: "🔑🔑🔑\u0000" });
       expect(result?.message).toBe("Invalid username or password");
+    });
+
+    it("control characters in the name are a field error, written nowhere", async () => {
+      const before = await rowCounts();
+      const { result } = await login({ identifier: "ada\u0000", password: "anything" });
+      expect(result?.errors?.identifier).toEqual(["Enter your username or email"]);
+      expect(await rowCounts()).toEqual(before);
     });
   });
 });

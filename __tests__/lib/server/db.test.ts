@@ -10,8 +10,8 @@ function uniqueName(prefix: string): string {
 }
 
 describe("the database", () => {
-  it("stores a user in the worker's SQLite file and reads it back", async () => {
-    expect(process.env.DATABASE_URL).toMatch(/^file:.*worker-\d+\.db$/);
+  it("stores a user in the test database and reads it back", async () => {
+    expect(process.env.DATABASE_URL).toMatch(/^file:.*worker-\d+\.db$|\/twofactor_test_\d+$/);
     const username = uniqueName("ada");
     const created = await db.user.create({
       data: { username, email: `${username}@example.test`, passwordHash: "hash" },

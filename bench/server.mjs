@@ -1,0 +1,101 @@
+// Builds the app and serves it the way production does: `next start` with a
+// fresh SQLite file, fixed bench secrets and a local mail outbox.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { prisma, root } from "../scripts/lib.mjs";
+
+export const BENCH_DIR = path.join(root, ".tmp", "bench");
+export const TOTP_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
+
+const NEXT_BIN = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const READY_TIMEOUT_MS = 60_000;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+    probe.on("error", reject);
+  });
+}
+
+function benchEnv(port, databaseFile) {
+  const env = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: `file:${databaseFile}`,
+    AUTH_SECRET: "bench-auth-secret-0123456789abcdef0123456789",
+    JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789ab",
+    TOTP_ENCRYPTION_KEY,
+    APP_URL: `http://127.0.0.1:${port}`,
+    MAIL_OUTBOX_DIR: path.join(BENCH_DIR, "outbox"),
+    // The bench stands in for the proxy: each request's X-Forwarded-For is its client.
+    TRUSTED_PROXY_HOPS: "1",
+  };
+  delete env.SMTP_URL;
+  return env;
+}
+
+function buildApp(env) {
+  if (process.env.BENCH_SKIP_BUILD === "1" && fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    console.log("bench: reusing the existing .next build (BENCH_SKIP_BUILD=1)");
+    return;
+  }
+  const build = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: root, env, stdio: "inherit" });
+  if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
+}
+
+async function waitUntilReady(origin, server) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`next start exited with code ${server.exitCode}`);
+    try {
+      const response = await fetch(`${origin}/token_input`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`next start was not ready after ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+// Builds, migrates a fresh database and starts `next start` in its own
+// process group, so that stop() ends it and anything it spawned.
+export async function startServer() {
+  fs.rmSync(BENCH_DIR, { recursive: true, force: true });
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  const port = await freePort();
+  const databaseFile = path.join(BENCH_DIR, "bench.db");
+  const env = benchEnv(port, databaseFile);
+  buildApp(env);
+  prisma(["migrate", "deploy"], env);
+
+  const log = fs.openSync(path.join(BENCH_DIR, "server.log"), "w");
+  const server = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ["ignore", log, log],
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    if (server.exitCode !== null || server.signalCode !== null) return;
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+  };
+  try {
+    await waitUntilReady(origin, server);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { origin, databaseFile, pid: server.pid, stop };
+}
