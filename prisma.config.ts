@@ -30,7 +30,9 @@ export default defineConfig({
       class CatalogAsTextPool extends pg.Pool {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's overloads; forwarded as is
         override async query(...args: any[]): Promise<any> {
-          const result = await (super.query as (...a: unknown[]) => Promise<pg.QueryResult>)(...args);
+          const result = await (
+            super.query as (...a: unknown[]) => Promise<{ fields?: { dataTypeID: number }[] }>
+          )(...args);
           for (const field of result?.fields ?? []) {
             if (field.dataTypeID === 18 || field.dataTypeID === 19) field.dataTypeID = 25;
           }
