@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { prisma, root } from "../scripts/lib.mjs";
+import { ensureClientProvider, prisma, root } from "../scripts/lib.mjs";
 
 const port = process.env.E2E_PORT;
 if (!port) throw new Error("E2E_PORT is not set: run this through `npm run test:e2e`");
@@ -31,6 +31,7 @@ if (process.env.E2E_SKIP_BUILD !== "1") {
   const build = spawnSync(process.execPath, [next, "build"], { cwd: root, env, stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
+ensureClientProvider(env.DATABASE_URL);
 prisma(["migrate", "deploy"], env);
 
 const server = spawn(process.execPath, [next, "start", "-p", port, "-H", "127.0.0.1"], {
