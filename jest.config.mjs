@@ -6,6 +6,8 @@ const createJestConfig = nextJest({ dir: "./" });
 const config = {
   testEnvironment: "node",
   testMatch: ["<rootDir>/__tests__/**/*.test.{ts,tsx}"],
+  // PostgreSQL-only tests run under `npm run test:pg` (jest.pg.config.mjs).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/pg/"],
   globalSetup: "<rootDir>/__tests__/setup/global-setup.mjs",
   globalTeardown: "<rootDir>/__tests__/setup/global-teardown.mjs",
   setupFiles: ["<rootDir>/__tests__/setup/env.ts"],

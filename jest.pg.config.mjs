@@ -11,7 +11,9 @@ const pgOnly = {
     "<rootDir>/__tests__/app/**/*actions.test.ts",
     "<rootDir>/__tests__/app/**/*-flow.test.ts",
     "<rootDir>/__tests__/app/api/**/*.test.ts",
+    "<rootDir>/__tests__/pg/**/*.test.ts",
   ],
+  testPathIgnorePatterns: ["/node_modules/"],
   maxWorkers: 1,
 };
 

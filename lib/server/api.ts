@@ -1,4 +1,5 @@
 import "server-only";
+import { isDatabaseUnavailable } from "./db";
 import { env } from "./env";
 import { claimWindowTry } from "./rate-limit";
 import { clientIpFromForwardedFor } from "./request-context";
@@ -37,6 +38,11 @@ export function apiRoute(name: string, handler: Handler): Handler {
       return await handler(request);
     } catch (error) {
       console.error(`[api] ${name} failed: ${error instanceof Error ? error.name : "unknown error"}`);
+      if (isDatabaseUnavailable(error)) {
+        return jsonError(503, "unavailable", "The service is briefly unavailable. Try again shortly.", {
+          "Retry-After": "5",
+        });
+      }
       return jsonError(500, "internal_error", "Something went wrong. Try again later.");
     }
   };
