@@ -43,6 +43,21 @@ export function Field({ name, label, errors, hint, id, ...input }: FieldProps) {
   );
 }
 
+// A 6-digit one-time code: numeric keyboard, autofill from SMS/email apps,
+// and room for the space authenticator apps show in the middle.
+export function CodeField(props: Omit<FieldProps, "inputMode" | "autoComplete" | "pattern" | "maxLength">) {
+  return (
+    <Field
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      pattern="[0-9 ]*"
+      maxLength={7}
+      required
+      {...props}
+    />
+  );
+}
+
 // Announced to screen readers when it changes.
 export function FormMessage({ message, tone = "error" }: { message?: string; tone?: "error" | "info" }) {
   return (

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { Field, FormMessage, SubmitButton } from "@/app/_components/form";
+import { CodeField, FormMessage, SubmitButton } from "@/app/_components/form";
 import { confirmEmailSetupAction, sendSetupEmailCodeAction, type SetupState } from "./actions";
 import { RecoveryCodesStep } from "./recovery-codes-step";
 
@@ -21,16 +21,11 @@ export function EmailSetupForm({ maskedEmail, codeSent, justSent }: Props) {
         <form action={confirm} className="space-y-4" noValidate>
           {justSent ? <FormMessage tone="info" message={`We sent a code to ${maskedEmail}.`} /> : null}
           <FormMessage message={state.message} />
-          <Field
+          <CodeField
             name="code"
             label="Code from the email"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9 ]*"
-            maxLength={7}
             errors={state.errors?.code}
             hint="The 6-digit code is valid for 10 minutes."
-            required
           />
           <SubmitButton className="w-full">Verify and enable</SubmitButton>
         </form>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { Field, FormMessage, SubmitButton } from "@/app/_components/form";
+import { CodeField, FormMessage, SubmitButton } from "@/app/_components/form";
 import { confirmSetupAction, type SetupState } from "./actions";
 import { RecoveryCodesStep } from "./recovery-codes-step";
 
@@ -40,16 +40,7 @@ export function SetupForm({ qrCodeDataUrl, setupKey }: Props) {
       </div>
       <form action={action} className="space-y-4" noValidate>
         <FormMessage message={state.message} />
-        <Field
-          name="code"
-          label="Authentication code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9 ]*"
-          maxLength={7}
-          errors={state.errors?.code}
-          required
-        />
+        <CodeField name="code" label="Authentication code" errors={state.errors?.code} />
         <SubmitButton className="w-full">Verify and enable</SubmitButton>
       </form>
     </div>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { Field, FormMessage, SubmitButton } from "@/app/_components/form";
+import { CodeField, Field, FormMessage, SubmitButton } from "@/app/_components/form";
 import { emptyFormState } from "@/lib/validations/form-state";
 import { verifyAction } from "./actions";
 
@@ -15,32 +15,22 @@ export function VerifyForm({ method, callbackUrl }: Props) {
       <input type="hidden" name="method" value={method} />
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       {method === "totp" ? (
-        <Field
+        <CodeField
           key="totp"
           name="code"
           label="Authentication code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9 ]*"
-          maxLength={7}
           autoFocus
           errors={state.errors?.code}
           hint="The 6-digit code from your authenticator app."
-          required
         />
       ) : method === "email" ? (
-        <Field
+        <CodeField
           key="email"
           name="code"
           label="Code from the email"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9 ]*"
-          maxLength={7}
           autoFocus
           errors={state.errors?.code}
           hint="The 6-digit code we emailed you. It is valid for 10 minutes."
-          required
         />
       ) : (
         <Field

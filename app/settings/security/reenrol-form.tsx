@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { Field, FormMessage, SubmitButton } from "@/app/_components/form";
+import { CodeField, FormMessage, SubmitButton } from "@/app/_components/form";
 import { confirmReenrolAction, startReenrolAction, type ReenrolState } from "./actions";
 import { ReauthFields } from "./reauth-fields";
 
@@ -34,15 +34,7 @@ export function ReenrolForm() {
         </div>
         <form action={confirm} className="space-y-4" noValidate>
           <FormMessage message={confirmed.message} />
-          <Field
-            name="newCode"
-            label="Code from your new app"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={7}
-            errors={confirmed.errors?.newCode}
-            required
-          />
+          <CodeField name="newCode" label="Code from your new app" errors={confirmed.errors?.newCode} />
           <SubmitButton>Switch to the new app</SubmitButton>
         </form>
       </div>
