@@ -11,7 +11,7 @@ const config = {
   globalSetup: "<rootDir>/__tests__/setup/global-setup.mjs",
   globalTeardown: "<rootDir>/__tests__/setup/global-teardown.mjs",
   setupFiles: ["<rootDir>/__tests__/setup/env.ts"],
-  setupFilesAfterEnv: ["<rootDir>/__tests__/setup/matchers.ts"],
+  setupFilesAfterEnv: ["<rootDir>/__tests__/setup/matchers.ts", "<rootDir>/__tests__/setup/disconnect.ts"],
   moduleNameMapper: {
     "^@/(.*)$": "<rootDir>/$1",
     // The real package throws outside React Server Components.
