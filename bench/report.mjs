@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import prettier from "prettier";
 
 const HEADER = ["figure", "measured", "baseline", "ratio", "goal", "met?"];
 
@@ -22,7 +23,8 @@ export function markdownTable(rows) {
   return lines.join("\n");
 }
 
-export function writeResults(file, { rows, notes, elapsedS }) {
+// Formatted as `npm run lint` (prettier --check .) expects.
+export async function writeResults(file, { rows, notes, elapsedS }) {
   const threads = process.env.UV_THREADPOOL_SIZE ?? "4 (default)";
   const text = [
     "# Benchmark results",
@@ -36,7 +38,9 @@ export function writeResults(file, { rows, notes, elapsedS }) {
     ...notes.map((note) => `- ${note}`),
     "",
   ].join("\n");
+  const options = { ...(await prettier.resolveConfig(file)), parser: "markdown" };
+  const formatted = await prettier.format(text, options);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-  return text;
+  fs.writeFileSync(file, formatted);
+  return formatted;
 }

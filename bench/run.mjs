@@ -7,7 +7,7 @@ import { root } from "../scripts/lib.mjs";
 import { cpuSnapshot, otherProcessesShare } from "./cpu.mjs";
 import { fetchHiddenFields, signInFully } from "./forms.mjs";
 import { nextClientIp, pageRequest } from "./load.mjs";
-import { markdownTable, ms, perSecond, row, writeResults } from "./report.mjs";
+import { ms, perSecond, row, writeResults } from "./report.mjs";
 import {
   BCRYPT_USERS,
   bcryptVersusArgon2,
@@ -164,8 +164,8 @@ try {
   step(`app at ${server.origin}`);
   const { rows, notes } = await measure(server);
   const file = path.join(root, "bench", "results.md");
-  writeResults(file, { rows, notes, elapsedS: (performance.now() - started) / 1000 });
-  console.log(`\n${markdownTable(rows)}\n\n${notes.map((note) => `- ${note}`).join("\n")}\n`);
+  const results = await writeResults(file, { rows, notes, elapsedS: (performance.now() - started) / 1000 });
+  console.log(`\n${results}`);
   console.log(`bench: done in ${elapsed()}; written to bench/results.md`);
 } catch (error) {
   console.error(`bench failed: ${error.stack ?? error}`);
