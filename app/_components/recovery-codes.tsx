@@ -1,10 +1,9 @@
 "use client";
 
-import { useState } from "react";
+import { CopyButton } from "@/app/_components/copy-button";
 
 // Shown once, right after they are made: copy or download, then continue.
 export function RecoveryCodes({ codes }: { codes: string[] }) {
-  const [copied, setCopied] = useState(false);
   const text = `Two-Factor App recovery codes\nEach code works once.\n\n${codes.join("\n")}\n`;
   const href = `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`;
   return (
@@ -19,22 +18,10 @@ export function RecoveryCodes({ codes }: { codes: string[] }) {
         ))}
       </ul>
       <div className="flex flex-wrap gap-2">
-        <button
-          type="button"
-          className="btn-secondary"
-          onClick={async () => {
-            await navigator.clipboard.writeText(codes.join("\n"));
-            setCopied(true);
-          }}
-        >
-          Copy codes
-        </button>
+        <CopyButton text={codes.join("\n")} label="Copy codes" />
         <a className="btn-secondary" href={href} download="two-factor-recovery-codes.txt">
           Download as text
         </a>
-        <span role="status" className="self-center text-sm text-emerald-700">
-          {copied ? "Copied" : ""}
-        </span>
       </div>
     </div>
   );

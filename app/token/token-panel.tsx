@@ -1,5 +1,6 @@
 "use client";
 
+import { CopyButton } from "@/app/_components/copy-button";
 import { useActionState, useEffect, useState } from "react";
 import { FormMessage, SubmitButton } from "@/app/_components/form";
 import { emailTokenAction, issueTokenAction, type EmailTokenState } from "./actions";
@@ -21,7 +22,6 @@ function Countdown({ expiresAt }: { expiresAt: number }) {
 }
 
 export function TokenPanel({ token, expiresAt }: { token: string; expiresAt: number }) {
-  const [copied, setCopied] = useState(false);
   const [emailState, emailAction] = useActionState(emailTokenAction, {} as EmailTokenState);
   return (
     <div className="space-y-4">
@@ -37,25 +37,13 @@ export function TokenPanel({ token, expiresAt }: { token: string; expiresAt: num
         <Countdown expiresAt={expiresAt} />)
       </p>
       <div className="flex flex-wrap items-center gap-2">
-        <button
-          type="button"
-          className="btn-secondary"
-          onClick={async () => {
-            await navigator.clipboard.writeText(token);
-            setCopied(true);
-          }}
-        >
-          Copy token
-        </button>
+        <CopyButton text={token} label="Copy token" />
         <form action={issueTokenAction}>
           <SubmitButton variant="secondary">Issue a new token</SubmitButton>
         </form>
         <form action={emailAction}>
           <SubmitButton variant="secondary">Email me this token</SubmitButton>
         </form>
-        <span role="status" className="text-sm text-emerald-700">
-          {copied ? "Copied" : ""}
-        </span>
       </div>
       <FormMessage tone={emailState.sent ? "info" : "error"} message={emailState.message} />
     </div>
