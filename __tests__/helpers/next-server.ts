@@ -1,0 +1,193 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+// The production build under test, for jest suites that need a real
+// `next start` (the origin check on server actions, start-up refusal, two
+// instances on one PostgreSQL). One build serves every suite and run: it is
+// rebuilt only when a source file changed, under a lock, into a folder of its
+// own so that it never meets a developer's `.next`.
+export const root = path.resolve(__dirname, "..", "..");
+export const TEST_DIST_DIR = path.join(".tmp", "next-test");
+const distPath = path.join(root, TEST_DIST_DIR);
+const lockDir = path.join(root, ".tmp", "next-test.lock");
+const NEXT_BIN = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const SOURCES = [
+  "app",
+  "lib",
+  "emails",
+  "auth.ts",
+  "middleware.ts",
+  "instrumentation.ts",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "package-lock.json",
+];
+
+function listFiles(entry: string): string[] {
+  const full = path.join(root, entry);
+  if (!fs.existsSync(full)) return [];
+  if (!fs.statSync(full).isDirectory()) return [full];
+  return fs
+    .readdirSync(full, { withFileTypes: true })
+    .flatMap((child) => listFiles(path.join(entry, child.name)))
+    .sort();
+}
+
+function sourceStamp(): string {
+  const hash = crypto.createHash("sha256");
+  for (const file of SOURCES.flatMap(listFiles)) {
+    hash.update(file).update(fs.readFileSync(file));
+  }
+  return hash.digest("hex");
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function lockHolderAlive(): boolean {
+  try {
+    const pid = Number(fs.readFileSync(path.join(lockDir, "pid"), "utf8"));
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Returns the dist folder (relative to the project) holding a build of the
+// current sources.
+export async function ensureBuild(): Promise<string> {
+  const stamp = sourceStamp();
+  const stampFile = path.join(distPath, "SOURCE_STAMP");
+  for (;;) {
+    if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp) return TEST_DIST_DIR;
+    try {
+      fs.mkdirSync(lockDir, { recursive: false });
+    } catch {
+      if (!lockHolderAlive()) fs.rmSync(lockDir, { recursive: true, force: true });
+      await sleep(500);
+      continue;
+    }
+    try {
+      fs.writeFileSync(path.join(lockDir, "pid"), String(process.pid));
+      fs.rmSync(distPath, { recursive: true, force: true });
+      const build = spawnSync(process.execPath, [NEXT_BIN, "build"], {
+        cwd: root,
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          NEXT_TELEMETRY_DISABLED: "1",
+          NEXT_DIST_DIR: TEST_DIST_DIR,
+        },
+        encoding: "utf8",
+      });
+      if (build.status !== 0) {
+        throw new Error(`next build failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
+      }
+      fs.writeFileSync(stampFile, stamp);
+      return TEST_DIST_DIR;
+    } finally {
+      fs.rmSync(lockDir, { recursive: true, force: true });
+    }
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on("error", reject);
+  });
+}
+
+export type AppServer = {
+  origin: string;
+  port: number;
+  /** Everything the server printed so far, stdout and stderr interleaved. */
+  output(): string;
+  stop(): Promise<void>;
+};
+
+export type StartOptions = {
+  /** Environment for `next start`, on top of fixed production defaults. */
+  env?: Record<string, string | undefined>;
+  /** Extra NODE_OPTIONS, e.g. `--require` of a resolution hook. */
+  nodeOptions?: string;
+  port?: number;
+};
+
+// Starts `next start` on the test build. NODE_ENV is production; the caller
+// gives the database and secrets (or leaves secrets out on purpose).
+export function spawnApp(options: StartOptions & { port: number }): ChildProcess & { captured: string[] } {
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXT_DIST_DIR: TEST_DIST_DIR,
+    NODE_OPTIONS: options.nodeOptions,
+    ...options.env,
+  };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(options.port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env: env as NodeJS.ProcessEnv,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  }) as ChildProcess & { captured: string[] };
+  child.captured = [];
+  child.stdout?.on("data", (chunk: Buffer) => child.captured.push(chunk.toString("utf8")));
+  child.stderr?.on("data", (chunk: Buffer) => child.captured.push(chunk.toString("utf8")));
+  return child;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    try {
+      process.kill(-(child.pid as number), "SIGTERM");
+    } catch {
+      resolve();
+    }
+  });
+}
+
+export async function startApp(options: StartOptions = {}): Promise<AppServer> {
+  await ensureBuild();
+  const port = options.port ?? (await freePort());
+  const child = spawnApp({ ...options, port });
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`next start exited with code ${child.exitCode}:\n${child.captured.join("")}`);
+    }
+    try {
+      const response = await fetch(`${origin}/token_input`);
+      if (response.status < 500) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error(`next start was not ready after 60 s:\n${child.captured.join("")}`);
+    }
+    await sleep(200);
+  }
+  return { origin, port, output: () => child.captured.join(""), stop: () => stopChild(child) };
+}
+
+// A migrated SQLite file of the suite's own, copied from the run's template
+// (__tests__/setup/global-setup.mjs).
+export function freshSqliteUrl(name: string): string {
+  const runDir = process.env.JEST_RUN_DIR;
+  if (!runDir) throw new Error("JEST_RUN_DIR is unset: __tests__/setup/global-setup.mjs did not run");
+  const file = path.join(runDir, `${name}-${process.pid}.db`);
+  fs.copyFileSync(path.join(runDir, "template.db"), file);
+  return `file:${file}`;
+}
