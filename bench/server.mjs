@@ -10,6 +10,9 @@ export const BENCH_DIR = path.join(root, ".tmp", "bench");
 export const TOTP_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
 
 const NEXT_BIN = path.join(root, "node_modules", "next", "dist", "bin", "next");
+// A build folder of its own (next.config.mjs reads NEXT_DIST_DIR), so the bench
+// never rebuilds a developer's or the browser suite's `.next`.
+export const BENCH_DIST_DIR = path.join(".tmp", "next-bench");
 const READY_TIMEOUT_MS = 60_000;
 
 function freePort() {
@@ -27,6 +30,7 @@ function benchEnv(port, databaseFile) {
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
+    NEXT_DIST_DIR: BENCH_DIST_DIR,
     DATABASE_URL: `file:${databaseFile}`,
     AUTH_SECRET: "bench-auth-secret-0123456789abcdef0123456789",
     JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789ab",
@@ -41,8 +45,8 @@ function benchEnv(port, databaseFile) {
 }
 
 function buildApp(env) {
-  if (process.env.BENCH_SKIP_BUILD === "1" && fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    console.log("bench: reusing the existing .next build (BENCH_SKIP_BUILD=1)");
+  if (process.env.BENCH_SKIP_BUILD === "1" && fs.existsSync(path.join(root, BENCH_DIST_DIR, "BUILD_ID"))) {
+    console.log(`bench: reusing the existing ${BENCH_DIST_DIR} build (BENCH_SKIP_BUILD=1)`);
     return;
   }
   const build = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: root, env, stdio: "inherit" });
