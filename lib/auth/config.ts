@@ -2,6 +2,8 @@ import type { NextAuthConfig } from "next-auth";
 
 // Edge-safe part of the next-auth configuration: no providers, no database.
 // middleware.ts builds on this; auth.ts adds the Node-only pieces.
+// A session ends after this long without use, and at the latest this long
+// after its sign-in (the cookie is renewed on use, the sign-in time is not).
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 declare module "next-auth" {
@@ -11,6 +13,10 @@ declare module "next-auth" {
     sessionVersion: number;
     // Set only when both factors were checked.
     twoFactorComplete: boolean;
+    // Names this session, so that "Sign out" can end it on the server.
+    sessionId: string;
+    // Sign-in time, seconds since the epoch.
+    authenticatedAt: number;
   }
   interface User {
     sessionVersion?: number;
@@ -21,6 +27,8 @@ declare module "@auth/core/jwt" {
   interface JWT {
     sv?: number;
     mfa?: boolean;
+    sid?: string;
+    at?: number;
   }
 }
 
@@ -37,6 +45,8 @@ export const authConfig = {
         token.sub = user.id;
         token.sv = user.sessionVersion ?? 0;
         token.mfa = true;
+        token.sid = crypto.randomUUID();
+        token.at = Math.floor(Date.now() / 1000);
       }
       return token;
     },
@@ -44,6 +54,8 @@ export const authConfig = {
       if (token.sub) session.user.id = token.sub;
       session.sessionVersion = token.sv ?? -1;
       session.twoFactorComplete = token.mfa === true;
+      session.sessionId = token.sid ?? "";
+      session.authenticatedAt = token.at ?? 0;
       return session;
     },
   },
@@ -56,6 +68,16 @@ export const authConfig = {
   },
 } satisfies NextAuthConfig;
 
-export function isCompleteSession(session: { twoFactorComplete?: boolean; user?: unknown } | null): boolean {
-  return Boolean(session?.user && session.twoFactorComplete === true);
+type SessionClaims = {
+  twoFactorComplete?: boolean;
+  user?: unknown;
+  sessionId?: string;
+  authenticatedAt?: number;
+};
+
+export function isCompleteSession(session: SessionClaims | null, now = Date.now()): boolean {
+  if (!session?.user || session.twoFactorComplete !== true || !session.sessionId) return false;
+  const age = now / 1000 - (session.authenticatedAt ?? 0);
+  // A minute of clock difference between instances is tolerated.
+  return age > -60 && age < SESSION_MAX_AGE_SECONDS;
 }

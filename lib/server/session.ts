@@ -3,21 +3,41 @@ import type { User } from "@prisma/client";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "@/auth";
-import { isCompleteSession } from "@/lib/auth/config";
+import { isCompleteSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
 import { db } from "./db";
 
-export type CurrentSession = { user: User };
+export type CurrentSession = { user: User; sessionId: string; authenticatedAt: number };
 
 // The signed-in user, checked against the database once per request: the
 // session must have passed both factors and carry the user's current session
-// version (which "sign out everywhere" bumps).
+// version (which "sign out everywhere" bumps), and must not have been ended
+// by "Sign out".
 export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
   const session = await auth();
   if (!isCompleteSession(session) || !session?.user?.id) return null;
-  const user = await db.user.findUnique({ where: { id: session.user.id } });
-  if (!user || !user.twoFactorMethod || user.sessionVersion !== session.sessionVersion) return null;
-  return { user };
+  const [user, ended] = await Promise.all([
+    db.user.findUnique({ where: { id: session.user.id } }),
+    db.endedSession.findUnique({ where: { sessionId: session.sessionId }, select: { sessionId: true } }),
+  ]);
+  if (ended || !user || !user.twoFactorMethod || user.sessionVersion !== session.sessionVersion) return null;
+  return { user, sessionId: session.sessionId, authenticatedAt: session.authenticatedAt };
 });
+
+// "Sign out": the session cookie is deleted, and the session is recorded as
+// ended so that a copy of the cookie is refused too. The record is kept until
+// the session could no longer be valid (SESSION_MAX_AGE_SECONDS after its
+// sign-in); expired records are cleared on the way.
+export async function endSession(current: CurrentSession): Promise<void> {
+  const expiresAt = new Date((current.authenticatedAt + SESSION_MAX_AGE_SECONDS + 60) * 1000);
+  await db.$transaction([
+    db.endedSession.deleteMany({ where: { expiresAt: { lt: new Date() } } }),
+    db.endedSession.upsert({
+      where: { sessionId: current.sessionId },
+      create: { sessionId: current.sessionId, userId: current.user.id, expiresAt },
+      update: {},
+    }),
+  ]);
+}
 
 export async function requireSession(returnTo: string): Promise<CurrentSession> {
   const current = await getCurrentSession();

@@ -22,7 +22,13 @@ beforeEach(async () => {
   browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
   user = await createEnrolledUser();
   const row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-  jest.mocked(getCurrentSession).mockResolvedValue({ user: row });
+  jest
+    .mocked(getCurrentSession)
+    .mockResolvedValue({
+      user: row,
+      sessionId: "test-session",
+      authenticatedAt: Math.floor(Date.now() / 1000),
+    });
 });
 
 describe("regenerating recovery codes", () => {

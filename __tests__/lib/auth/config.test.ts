@@ -1,0 +1,32 @@
+import { isCompleteSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
+
+const signedInAt = 1_800_000_000;
+const session = {
+  user: { id: "u1" },
+  twoFactorComplete: true,
+  sessionId: "s1",
+  authenticatedAt: signedInAt,
+};
+
+describe("isCompleteSession", () => {
+  it("accepts a session that passed both factors within its lifetime", () => {
+    expect(isCompleteSession(session, (signedInAt + 60) * 1000)).toBe(true);
+  });
+
+  it("refuses a session past its absolute lifetime, however recently its cookie was renewed", () => {
+    expect(isCompleteSession(session, (signedInAt + SESSION_MAX_AGE_SECONDS + 1) * 1000)).toBe(false);
+  });
+
+  it("refuses a session without the second factor, a session id or a sign-in time", () => {
+    const now = (signedInAt + 60) * 1000;
+    expect(isCompleteSession({ ...session, twoFactorComplete: false }, now)).toBe(false);
+    expect(isCompleteSession({ ...session, sessionId: "" }, now)).toBe(false);
+    expect(isCompleteSession({ ...session, authenticatedAt: undefined }, now)).toBe(false);
+    expect(isCompleteSession(null, now)).toBe(false);
+  });
+
+  it("refuses a sign-in time from the future beyond a minute of clock difference", () => {
+    expect(isCompleteSession(session, (signedInAt - 30) * 1000)).toBe(true);
+    expect(isCompleteSession(session, (signedInAt - 600) * 1000)).toBe(false);
+  });
+});
