@@ -1,0 +1,77 @@
+/** @jest-environment node */
+import { signOutAction } from "@/app/_components/sign-out-action";
+import { signInFully, SESSION_COOKIE } from "@/__tests__/helpers/attacker";
+import { Browser } from "@/__tests__/helpers/browsers";
+import { runAction } from "@/__tests__/helpers/request-scope";
+import { createEnrolledUser } from "@/__tests__/helpers/users";
+import { db } from "@/lib/server/db";
+import { getCurrentSession } from "@/lib/server/session";
+
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+
+let ipCounter = 0;
+const newBrowser = () => new Browser(`198.51.100.${(ipCounter++ % 250) + 1}`);
+
+// getCurrentSession is cached per request (React cache); each call here is a
+// request of its own.
+const currentUserId = (browser: Browser) =>
+  browser.run(async () => (await getCurrentSession())?.user.id ?? null);
+
+describe("Sign out", () => {
+  it("ends the session on the server: a copy of its cookie is refused afterwards", async () => {
+    const user = await createEnrolledUser();
+    const owner = newBrowser();
+    await signInFully(owner, user);
+    const thief = newBrowser();
+    thief.cookies.set(SESSION_COOKIE, owner.cookies.get(SESSION_COOKIE) as string);
+    expect(await currentUserId(thief)).toBe(user.id);
+
+    const { redirectedTo } = await owner.run(() => runAction(() => signOutAction()));
+    expect(redirectedTo).toBe("/");
+    expect(owner.cookies.has(SESSION_COOKIE)).toBe(false);
+
+    expect(await currentUserId(thief)).toBeNull();
+    const ended = await db.endedSession.findMany({ where: { userId: user.id } });
+    expect(ended).toHaveLength(1);
+    expect(ended[0].expiresAt.getTime()).toBeGreaterThan(Date.now() + 11 * 60 * 60 * 1000);
+  });
+
+  it("leaves the user's other sessions signed in", async () => {
+    const user = await createEnrolledUser();
+    const laptop = newBrowser();
+    const phone = newBrowser();
+    await signInFully(laptop, user);
+    // A new time step, so that the phone's code is not a replay of the laptop's.
+    jest.useFakeTimers({
+      now: Date.now() + 30_000,
+      doNotFake: ["nextTick", "setImmediate", "queueMicrotask"],
+    });
+    try {
+      await signInFully(phone, user);
+    } finally {
+      jest.useRealTimers();
+    }
+
+    await laptop.run(() => runAction(() => signOutAction()));
+    expect(await currentUserId(laptop)).toBeNull();
+    expect(await currentUserId(phone)).toBe(user.id);
+  });
+
+  it("clears records of sessions that have expired anyway", async () => {
+    const user = await createEnrolledUser();
+    await db.endedSession.create({
+      data: { sessionId: "long-gone", userId: user.id, expiresAt: new Date(Date.now() - 1000) },
+    });
+    const browser = newBrowser();
+    await signInFully(browser, user);
+    await browser.run(() => runAction(() => signOutAction()));
+    expect(await db.endedSession.findUnique({ where: { sessionId: "long-gone" } })).toBeNull();
+  });
+
+  it("without a session just clears the cookie and changes nothing", async () => {
+    const before = await db.endedSession.count();
+    const { redirectedTo } = await newBrowser().run(() => runAction(() => signOutAction()));
+    expect(redirectedTo).toBe("/");
+    expect(await db.endedSession.count()).toBe(before);
+  });
+});
