@@ -5,6 +5,7 @@ import { verifyAction } from "@/app/login/verify/actions";
 import { form, runAction } from "@/__tests__/helpers/request-scope";
 import { currentCode, type TestUser } from "@/__tests__/helpers/users";
 import type { Browser } from "@/__tests__/helpers/browsers";
+import { authConfig } from "@/lib/auth/config";
 import middleware from "@/middleware";
 
 // Over http (APP_URL in tests) next-auth names its cookie without a prefix;
@@ -27,6 +28,23 @@ export function mintSession(
     secret: options.secret ?? (process.env.AUTH_SECRET as string),
     salt: SESSION_COOKIE,
     maxAge: options.maxAge ?? 60 * 60,
+  });
+}
+
+// The claims the app itself puts in a session after both factors (its jwt
+// callback), so that a minted token differs from a real one only where a
+// test says so.
+export async function completeSessionClaims(
+  user: { id: string; username: string; email: string },
+  sessionVersion = 0,
+): Promise<Record<string, unknown>> {
+  const jwtCallback = authConfig.callbacks.jwt as unknown as (params: {
+    token: Record<string, unknown>;
+    user: { id: string; sessionVersion: number };
+  }) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  return jwtCallback({
+    token: { name: user.username, email: user.email, sub: user.id },
+    user: { id: user.id, sessionVersion },
   });
 }
 
