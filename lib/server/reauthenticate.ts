@@ -4,8 +4,11 @@ import { z } from "zod";
 import { recoveryCodeSchema, totpCodeSchema } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
 import { latestReauthChallengeId } from "./challenge";
+import { recordSecurityEvent } from "./events";
+import { noticeRecoveryCodeUsed } from "./notices";
 import { verifyPassword } from "./password";
 import { claimDelayedTry, claimWindowTry, LIMITS, resetTries, retryMessage } from "./rate-limit";
+import { getRequestContext } from "./request-context";
 import { verifySecondFactor, type SecondFactorResult } from "./two-factor";
 
 const ReauthSchema = z.object({
@@ -59,5 +62,11 @@ export async function reauthenticate(user: User, formData: FormData): Promise<Re
     return { ok: false, state: { errors: { code: ["That code is not right or was already used"] } } };
   }
   await resetTries(codeKey);
+  if (result.recoveryCodesLeft !== undefined) {
+    // A recovery code is spent here as at sign-in: the owner hears of it.
+    const context = await getRequestContext();
+    await recordSecurityEvent(user.id, "recovery_code_used", context, `${result.recoveryCodesLeft} left`);
+    await noticeRecoveryCodeUsed(user, context, result.recoveryCodesLeft);
+  }
   return result;
 }

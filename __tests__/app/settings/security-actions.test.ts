@@ -11,6 +11,7 @@ import { db } from "@/lib/server/db";
 import { consumeRecoveryCode } from "@/lib/server/recovery-codes";
 import { getCurrentSession } from "@/lib/server/session";
 import { verifySecondFactor } from "@/lib/server/two-factor";
+import { subject as recoveryCodeUsedSubject } from "@/emails/recovery-code-used";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
 // The session check itself is tested end to end; here it answers "this user".
@@ -22,13 +23,11 @@ beforeEach(async () => {
   browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
   user = await createEnrolledUser();
   const row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-  jest
-    .mocked(getCurrentSession)
-    .mockResolvedValue({
-      user: row,
-      sessionId: "test-session",
-      authenticatedAt: Math.floor(Date.now() / 1000),
-    });
+  jest.mocked(getCurrentSession).mockResolvedValue({
+    user: row,
+    sessionId: "test-session",
+    authenticatedAt: Math.floor(Date.now() / 1000),
+  });
 });
 
 describe("regenerating recovery codes", () => {
@@ -68,6 +67,29 @@ describe("regenerating recovery codes", () => {
     const { result } = await runAction(() => regenerateRecoveryCodesAction({}, form(fields)));
     expect(Object.keys(result?.errors ?? {}).length).toBeGreaterThan(0);
     expect(await rowCounts()).toEqual(before);
+  });
+});
+
+describe("re-authenticating with a recovery code", () => {
+  it("spends the code, records it and emails the owner how many are left", async () => {
+    const info = jest.spyOn(console, "info").mockImplementation(() => {});
+    try {
+      const started = await runAction(() =>
+        startReenrolAction({}, form({ password: user.password, code: user.recoveryCodes[1] })),
+      );
+      expect(started.result?.setup).toBeDefined();
+      expect(await consumeRecoveryCode(user.id, user.recoveryCodes[1])).toBeNull();
+      const event = await db.securityEvent.findFirst({
+        where: { userId: user.id, type: "recovery_code_used" },
+      });
+      expect(event?.detail).toBe("9 left");
+      const mailed = info.mock.calls.map((call) => String(call[0]));
+      expect(mailed.some((line) => line.includes(recoveryCodeUsedSubject) && line.includes(user.email))).toBe(
+        true,
+      );
+    } finally {
+      info.mockRestore();
+    }
   });
 });
 
