@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { getCurrentSession } from "@/lib/server/session";
+import { orUnavailablePage } from "@/lib/server/unavailable";
 
 const features = [
   {
@@ -17,7 +18,7 @@ const features = [
 ];
 
 export default async function HomePage() {
-  const current = await getCurrentSession();
+  const current = await orUnavailablePage(getCurrentSession(), "/");
   const username = current?.user.username;
   return (
     <div className="space-y-10">

@@ -2,9 +2,15 @@
 
 import { signOut } from "@/auth";
 import { endSession, getCurrentSession } from "@/lib/server/session";
+import { orUnavailablePage } from "@/lib/server/unavailable";
 
 export async function signOutAction(): Promise<void> {
-  const current = await getCurrentSession();
-  if (current) await endSession(current);
+  // While the database is unreachable the session cannot be recorded as
+  // ended, so the 503 page says to try again rather than seem to sign out.
+  const end = async () => {
+    const current = await getCurrentSession();
+    if (current) await endSession(current);
+  };
+  await orUnavailablePage(end(), "/");
   await signOut({ redirectTo: "/" });
 }

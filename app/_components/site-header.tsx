@@ -1,9 +1,15 @@
 import Link from "next/link";
+import { isDatabaseUnavailable } from "@/lib/server/db";
 import { getCurrentSession } from "@/lib/server/session";
 import { SignOutButton } from "./sign-out-button";
 
 export async function SiteHeader() {
-  const current = await getCurrentSession();
+  // While the database is unreachable the page says so (lib/server/unavailable.ts);
+  // the header alone does not turn a page that works into an error.
+  const current = await getCurrentSession().catch((error: unknown) => {
+    if (isDatabaseUnavailable(error)) return null;
+    throw error;
+  });
   const username = current?.user.username;
   return (
     <header className="border-b border-slate-200 bg-white">

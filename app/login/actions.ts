@@ -20,6 +20,7 @@ import {
   retryMessage,
 } from "@/lib/server/rate-limit";
 import { getRequestContext } from "@/lib/server/request-context";
+import { orUnavailableForm } from "@/lib/server/unavailable";
 import { fieldErrors, loginSchema } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
 
@@ -27,6 +28,10 @@ const INVALID = "Invalid username or password";
 
 export async function loginAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const values = { identifier: formValue(formData, "identifier") };
+  return orUnavailableForm(() => checkPassword(formData, values), { values });
+}
+
+async function checkPassword(formData: FormData, values: FormState["values"]): Promise<FormState> {
   const parsed = loginSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) return { errors: fieldErrors(parsed.error), values };
   const { identifier, password } = parsed.data;

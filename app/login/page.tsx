@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { safeCallbackPath } from "@/lib/auth/routes";
 import { getCurrentSession } from "@/lib/server/session";
+import { orUnavailablePage } from "@/lib/server/unavailable";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -11,7 +12,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function LoginPage({ searchParams }: Props) {
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(typeof params.callbackUrl === "string" ? params.callbackUrl : null);
-  if (await getCurrentSession()) redirect(callbackUrl);
+  if (await orUnavailablePage(getCurrentSession(), "/login")) redirect(callbackUrl);
   const notice =
     params.expired !== undefined
       ? "Your sign-in expired or had too many wrong codes. Sign in again."

@@ -7,11 +7,16 @@ import { recordSecurityEvent } from "@/lib/server/events";
 import { hashPassword } from "@/lib/server/password";
 import { claimWindowTry, LIMITS, retryMessage } from "@/lib/server/rate-limit";
 import { getRequestContext } from "@/lib/server/request-context";
+import { orUnavailableForm } from "@/lib/server/unavailable";
 import { fieldErrors, registerSchema } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
 
 export async function registerAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const values = { username: formValue(formData, "username"), email: formValue(formData, "email") };
+  return orUnavailableForm(() => register(formData, values), { values });
+}
+
+async function register(formData: FormData, values: FormState["values"]): Promise<FormState> {
   const parsed = registerSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) return { errors: fieldErrors(parsed.error), values };
 

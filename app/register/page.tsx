@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getCurrentSession } from "@/lib/server/session";
+import { orUnavailablePage } from "@/lib/server/unavailable";
 import { RegisterForm } from "./register-form";
 
 export const metadata: Metadata = { title: "Create an account" };
 
 export default async function RegisterPage() {
-  if (await getCurrentSession()) redirect("/dashboard");
+  if (await orUnavailablePage(getCurrentSession(), "/register")) redirect("/dashboard");
   return (
     <div className="card mx-auto max-w-md space-y-6">
       <div className="space-y-1">

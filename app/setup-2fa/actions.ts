@@ -13,6 +13,7 @@ import { noticeWelcome } from "@/lib/server/notices";
 import { claimWindowTry, LIMITS, resetTries, retryMessage } from "@/lib/server/rate-limit";
 import { getRequestContext } from "@/lib/server/request-context";
 import { confirmTotpEnrolment, enableEmailSecondFactor } from "@/lib/server/two-factor";
+import { orUnavailableForm, orUnavailablePage } from "@/lib/server/unavailable";
 import { emailCodeSchema, fieldErrors, totpCodeSchema } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
 
@@ -62,18 +63,22 @@ async function confirmEnrolment(method: Method, formData: FormData): Promise<Set
 }
 
 export async function confirmSetupAction(_previous: SetupState, formData: FormData): Promise<SetupState> {
-  return confirmEnrolment("totp", formData);
+  return orUnavailableForm(() => confirmEnrolment("totp", formData), {});
 }
 
 export async function confirmEmailSetupAction(
   _previous: SetupState,
   formData: FormData,
 ): Promise<SetupState> {
-  return confirmEnrolment("email", formData);
+  return orUnavailableForm(() => confirmEnrolment("email", formData), {});
 }
 
 // "Send codes to my email instead": emails a first code to confirm the address.
 export async function sendSetupEmailCodeAction(): Promise<SetupState> {
+  return orUnavailableForm(sendSetupEmailCode, {});
+}
+
+async function sendSetupEmailCode(): Promise<SetupState> {
   const challenge = await getPendingChallenge("enrol");
   if (!challenge || challenge.verified) return expired;
   const sent = await sendSignInCode(challenge);
@@ -82,7 +87,7 @@ export async function sendSetupEmailCodeAction(): Promise<SetupState> {
 }
 
 export async function continueAfterSetupAction(): Promise<void> {
-  const challenge = await getPendingChallenge("enrol");
+  const challenge = await orUnavailablePage(getPendingChallenge("enrol"), "/setup-2fa");
   if (!challenge?.verified) redirect("/login?expired=1");
   await completeSignIn("/dashboard");
 }

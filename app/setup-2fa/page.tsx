@@ -7,6 +7,7 @@ import { hasActiveEmailCode } from "@/lib/server/email-codes";
 import { maskEmail } from "@/lib/server/email-sign-in";
 import { env } from "@/lib/server/env";
 import { describeTotpSetup, getEnrolmentSecret } from "@/lib/server/two-factor";
+import { orUnavailablePage } from "@/lib/server/unavailable";
 import { continueAfterSetupAction } from "./actions";
 import { EmailSetupForm } from "./email-setup-form";
 import { SetupForm } from "./setup-form";
@@ -31,8 +32,8 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 export default async function SetupTwoFactorPage({ searchParams }: Props) {
   const params = await searchParams;
-  const challenge = await getPendingChallenge("enrol");
-  const user = challenge ? await getUserById(challenge.userId) : null;
+  const challenge = await orUnavailablePage(getPendingChallenge("enrol"), "/setup-2fa");
+  const user = challenge ? await orUnavailablePage(getUserById(challenge.userId), "/setup-2fa") : null;
   if (!challenge || !user) return <Expired />;
 
   if (challenge.verified || user.twoFactorMethod) {

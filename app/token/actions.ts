@@ -6,6 +6,7 @@ import { sendAccessTokenEmail } from "@/lib/server/notifications";
 import { claimWindowTry, retryMessage } from "@/lib/server/rate-limit";
 import { env } from "@/lib/server/env";
 import { getCurrentSession } from "@/lib/server/session";
+import { orUnavailableForm, orUnavailablePage } from "@/lib/server/unavailable";
 import type { FormState } from "@/lib/validations/form-state";
 
 const EMAILS_PER_ACCOUNT = { max: 3, windowMs: 15 * 60_000 } as const;
@@ -18,15 +19,23 @@ async function sessionUser() {
 }
 
 export async function issueTokenAction(): Promise<void> {
-  const user = await sessionUser();
-  const limit = await claimWindowTry(`token-issue:account:${user.id}`, ISSUES_PER_ACCOUNT);
-  if (limit.ok) await issueAccessToken(user);
+  const issue = async () => {
+    const user = await sessionUser();
+    const limit = await claimWindowTry(`token-issue:account:${user.id}`, ISSUES_PER_ACCOUNT);
+    if (limit.ok) await issueAccessToken(user);
+    return limit;
+  };
+  const limit = await orUnavailablePage(issue(), "/token");
   redirect(limit.ok ? "/token?issued=1" : "/token?limited=1");
 }
 
 export type EmailTokenState = FormState & { sent?: boolean };
 
 export async function emailTokenAction(): Promise<EmailTokenState> {
+  return orUnavailableForm(emailToken, {});
+}
+
+async function emailToken(): Promise<EmailTokenState> {
   const user = await sessionUser();
   const current = await currentAccessToken(user);
   if (!current) return { message: "Your token has expired. Issue a new token first." };

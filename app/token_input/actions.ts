@@ -5,6 +5,7 @@ import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/access-tok
 import { API_LIMIT } from "@/lib/server/api";
 import { claimWindowTry, retryMessage } from "@/lib/server/rate-limit";
 import { getRequestContext } from "@/lib/server/request-context";
+import { orUnavailableForm } from "@/lib/server/unavailable";
 import type { FormState } from "@/lib/validations/form-state";
 
 export type TokenCheckState = FormState & {
@@ -23,6 +24,10 @@ export async function validateTokenAction(
   _previous: TokenCheckState,
   formData: FormData,
 ): Promise<TokenCheckState> {
+  return orUnavailableForm(() => checkToken(formData), {});
+}
+
+async function checkToken(formData: FormData): Promise<TokenCheckState> {
   const parsed = TokenSchema.safeParse({ token: formData.get("token") });
   if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors };
   const { ip } = await getRequestContext();

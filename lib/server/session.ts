@@ -5,6 +5,7 @@ import { cache } from "react";
 import { auth } from "@/auth";
 import { isCompleteSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
 import { db } from "./db";
+import { orUnavailablePage } from "./unavailable";
 
 export type CurrentSession = { user: User; sessionId: string; authenticatedAt: number };
 
@@ -39,8 +40,9 @@ export async function endSession(current: CurrentSession): Promise<void> {
   ]);
 }
 
+// For pages: while the database is unreachable they answer 503 instead.
 export async function requireSession(returnTo: string): Promise<CurrentSession> {
-  const current = await getCurrentSession();
+  const current = await orUnavailablePage(getCurrentSession(), returnTo);
   if (!current) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
   return current;
 }

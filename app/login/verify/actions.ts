@@ -11,6 +11,7 @@ import { recordSecurityEvent } from "@/lib/server/events";
 import { noticeRecoveryCodeUsed, noticeSignIn, METHOD_NAMES } from "@/lib/server/notices";
 import { claimWindowTry, LIMITS, resetTries, retryMessage } from "@/lib/server/rate-limit";
 import { getRequestContext } from "@/lib/server/request-context";
+import { orUnavailableForm } from "@/lib/server/unavailable";
 import { verifySecondFactor } from "@/lib/server/two-factor";
 import { emailCodeSchema, fieldErrors, recoveryCodeSchema, totpCodeSchema } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
@@ -28,6 +29,10 @@ const WRONG: Record<z.infer<typeof VerifySchema>["method"], string> = {
 };
 
 export async function verifyAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  return orUnavailableForm(() => verify(formData), {});
+}
+
+async function verify(formData: FormData): Promise<FormState> {
   const challenge = await getPendingChallenge("signin");
   if (!challenge) redirect("/login?expired=1");
   const parsed = VerifySchema.safeParse(Object.fromEntries(formData));
@@ -80,6 +85,10 @@ export async function sendEmailCodeAction(
   _previous: SendCodeState,
   formData: FormData,
 ): Promise<SendCodeState> {
+  return orUnavailableForm(() => sendEmailCode(formData), {});
+}
+
+async function sendEmailCode(formData: FormData): Promise<SendCodeState> {
   const challenge = await getPendingChallenge("signin");
   if (!challenge) redirect("/login?expired=1");
   const sent = await sendSignInCode(challenge);

@@ -7,6 +7,7 @@ import { getPendingChallenge } from "@/lib/server/challenge";
 import { hasActiveEmailCode } from "@/lib/server/email-codes";
 import { EMAIL_CODES_OFF, maskEmail } from "@/lib/server/email-sign-in";
 import { env } from "@/lib/server/env";
+import { orUnavailablePage } from "@/lib/server/unavailable";
 import { SendCodeForm } from "./send-code-form";
 import { VerifyForm } from "./verify-form";
 
@@ -22,8 +23,8 @@ const INTRO: Record<Method, string> = {
 };
 
 export default async function VerifyPage({ searchParams }: Props) {
-  const challenge = await getPendingChallenge("signin");
-  const user = challenge ? await getUserById(challenge.userId) : null;
+  const challenge = await orUnavailablePage(getPendingChallenge("signin"), "/login/verify");
+  const user = challenge ? await orUnavailablePage(getUserById(challenge.userId), "/login/verify") : null;
   if (!challenge || !user) redirect("/login?expired=1");
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(typeof params.callbackUrl === "string" ? params.callbackUrl : null);

@@ -13,6 +13,7 @@ import { replaceRecoveryCodes } from "@/lib/server/recovery-codes";
 import { getRequestContext } from "@/lib/server/request-context";
 import { getCurrentSession } from "@/lib/server/session";
 import { confirmTotpReenrolment, describeTotpSetup, startTotpReenrolment } from "@/lib/server/two-factor";
+import { orUnavailableForm, orUnavailablePage } from "@/lib/server/unavailable";
 import { fieldErrors, totpCodeSchema } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
 
@@ -32,6 +33,10 @@ export async function regenerateRecoveryCodesAction(
   _previous: RegenerateState,
   formData: FormData,
 ): Promise<RegenerateState> {
+  return orUnavailableForm(() => regenerateRecoveryCodes(formData), {});
+}
+
+async function regenerateRecoveryCodes(formData: FormData): Promise<RegenerateState> {
   const user = await sessionOrLogin();
   const check = await reauthenticate(user, formData);
   if (!check.ok) return check.state;
@@ -43,6 +48,10 @@ export async function regenerateRecoveryCodesAction(
 }
 
 export async function startReenrolAction(_previous: ReenrolState, formData: FormData): Promise<ReenrolState> {
+  return orUnavailableForm(() => startReenrol(formData), {});
+}
+
+async function startReenrol(formData: FormData): Promise<ReenrolState> {
   const user = await sessionOrLogin();
   const check = await reauthenticate(user, formData);
   if (!check.ok) return check.state;
@@ -56,6 +65,10 @@ export async function confirmReenrolAction(
   previous: ReenrolState,
   formData: FormData,
 ): Promise<ReenrolState> {
+  return orUnavailableForm(() => confirmReenrol(previous, formData), { ...previous, errors: undefined });
+}
+
+async function confirmReenrol(previous: ReenrolState, formData: FormData): Promise<ReenrolState> {
   const user = await sessionOrLogin();
   const parsed = ConfirmSchema.safeParse({ newCode: formData.get("newCode") });
   if (!parsed.success) return { ...previous, message: undefined, errors: fieldErrors(parsed.error) };
@@ -77,14 +90,21 @@ export async function confirmReenrolAction(
 }
 
 export async function signOutEverywhereAction(): Promise<void> {
-  const user = await sessionOrLogin();
-  await revokeAllSessions(user.id);
-  await recordSecurityEvent(user.id, "signed_out_everywhere", await getRequestContext());
+  const revoke = async () => {
+    const user = await sessionOrLogin();
+    await revokeAllSessions(user.id);
+    await recordSecurityEvent(user.id, "signed_out_everywhere", await getRequestContext());
+  };
+  await orUnavailablePage(revoke(), "/settings/security");
   await signOut({ redirectTo: "/login?signedOut=1" });
 }
 
 // For email users: a fresh code to prove the second factor before a change.
 export async function sendReauthCodeAction(): Promise<FormState> {
+  return orUnavailableForm(sendReauthCode, {});
+}
+
+async function sendReauthCode(): Promise<FormState> {
   const user = await sessionOrLogin();
   if (user.twoFactorMethod !== "email") return { message: "Use the code from your authenticator app." };
   const challenge = await createReauthChallenge(user.id, await getRequestContext());
