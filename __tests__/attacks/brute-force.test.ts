@@ -1,7 +1,7 @@
 /** @jest-environment node */
 import { loginAction } from "@/app/login/actions";
 import { verifyAction } from "@/app/login/verify/actions";
-import { CHALLENGE_COOKIE, quietAuthErrors, SESSION_COOKIE } from "@/__tests__/helpers/attacker";
+import { CHALLENGE_COOKIE, freshIp, quietAuthErrors, SESSION_COOKIE } from "@/__tests__/helpers/attacker";
 import { Browser } from "@/__tests__/helpers/browsers";
 import { form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, type TestUser } from "@/__tests__/helpers/users";
@@ -126,7 +126,7 @@ describe("password guessing", () => {
 
     // The real user, from a browser and address of their own, is told when
     // to come back, and then signs in with both factors.
-    const owner = new Browser("203.0.113.50");
+    const owner = new Browser(freshIp());
     const held = await tryPassword(owner, user.username, user.password);
     const wait = retrySeconds(held.message);
     expect(wait).toBeLessThanOrEqual(15 * 60);
@@ -215,7 +215,7 @@ describe("code guessing (the attacker knows the password)", () => {
     expect(attacker.cookies.has(SESSION_COOKIE)).toBe(false);
 
     // The limit holds the right code back too, until the window has passed.
-    const owner = new Browser("203.0.113.51");
+    const owner = new Browser(freshIp());
     expect((await tryPassword(owner, user.username, user.password)).redirectedTo).toMatch(/^\/login\/verify/);
     const held = await completeSignIn(owner, user);
     expect(held.message).toMatch(TOO_MANY);

@@ -23,6 +23,7 @@ import {
   base64url,
   CHALLENGE_COOKIE,
   completeSessionClaims,
+  freshIp,
   mintSession,
   passPasswordStep,
   PROTECTED_PAGES,
@@ -53,7 +54,7 @@ const ATTACKS: Attack[] = [
   {
     name: "a password-only session (the pending sign-in's challenge cookie)",
     cookie: async (user) => {
-      const browser = new Browser();
+      const browser = new Browser(freshIp());
       await passPasswordStep(browser, user);
       return [CHALLENGE_COOKIE, browser.cookies.get(CHALLENGE_COOKIE) as string];
     },
@@ -75,7 +76,7 @@ const ATTACKS: Attack[] = [
   {
     name: "an altered session cookie (one character of a real one changed)",
     cookie: async (user) => {
-      const [header, key, iv, ciphertext, tag] = (await signInFully(new Browser(), user)).split(".");
+      const [header, key, iv, ciphertext, tag] = (await signInFully(new Browser(freshIp()), user)).split(".");
       const middle = Math.floor(ciphertext.length / 2);
       const flipped = ciphertext[middle] === "A" ? "B" : "A";
       const altered = `${ciphertext.slice(0, middle)}${flipped}${ciphertext.slice(middle + 1)}`;
@@ -135,7 +136,7 @@ let attacker: Browser;
 
 beforeEach(async () => {
   user = await createEnrolledUser();
-  attacker = new Browser(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+  attacker = new Browser(freshIp());
 });
 
 describe("control: a session from a completed sign-in", () => {

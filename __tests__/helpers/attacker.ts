@@ -86,9 +86,12 @@ export async function passPasswordStep(browser: Browser, user: TestUser): Promis
 }
 
 let ipCounter = 0;
-// A fresh address per API request, so the API's per-IP limit never answers
-// in place of the check under test.
-export const freshIp = (): string => `192.0.2.${(ipCounter++ % 250) + 1}`;
+// A fresh address per request (from a range no other suite uses), so no
+// per-IP limit answers in place of the check under test.
+export const freshIp = (): string => {
+  const n = ipCounter++;
+  return `100.64.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
+};
 
 export function apiRequest(path: string, init: RequestInit = {}): Request {
   const headers = new Headers(init.headers);
