@@ -139,6 +139,76 @@ describe("password guessing", () => {
   });
 });
 
+describe("holding the owner out", () => {
+  it("an attacker who guesses at every allowed moment for 5 hours cannot keep the owner out of a browser that signed in before", async () => {
+    const user = await createEnrolledUser();
+    const owner = new Browser(freshIp());
+    expect((await tryPassword(owner, user.username, user.password)).redirectedTo).toMatch(/^\/login\/verify/);
+    expect((await completeSignIn(owner, user)).redirectedTo).toBe("/dashboard");
+    owner.cookies.delete(SESSION_COOKIE);
+
+    // The attacker's guesses keep the account's delay at its 15-minute top.
+    let guesses = 0;
+    let ownerSignIns = 0;
+    while (now < T0 + 5 * 60 * 60_000) {
+      const outcome = await tryPassword(attackerBrowser(guesses), user.username, `guess-${guesses}`);
+      guesses++;
+      expect(outcome.redirectedTo).toBeUndefined();
+      if (outcome.message !== INVALID) {
+        const wait = retrySeconds(outcome.message);
+        // Half-way through the attacker's wait the owner signs in, with both factors.
+        if (wait > 60) {
+          setClock(now + (wait / 2) * 1000);
+          expect((await tryPassword(owner, user.username, user.password)).redirectedTo).toMatch(
+            /^\/login\/verify/,
+          );
+          expect((await completeSignIn(owner, user)).redirectedTo).toBe("/dashboard");
+          owner.cookies.delete(SESSION_COOKIE);
+          ownerSignIns++;
+          setClock(now + (wait / 2) * 1000);
+        } else setClock(now + wait * 1000);
+      }
+    }
+    expect(ownerSignIns).toBeGreaterThanOrEqual(15);
+    expect(await tryPassword(attackerBrowser(guesses), user.username, "one more")).toEqual({
+      message: INVALID,
+    });
+    // A browser the account never signed in from is still held back, and so
+    // is one with a forged or borrowed device cookie.
+    expect((await tryPassword(new Browser(freshIp()), user.username, user.password)).message).toMatch(
+      TOO_MANY,
+    );
+    const [name, value] = [...owner.cookies].find(([cookie]) => cookie.includes("known-device")) ?? [];
+    expect(name).toBeDefined();
+    const [, nonce, mac] = (value as string).split(".");
+    const other = await createEnrolledUser();
+    const borrowed = new Browser(freshIp());
+    borrowed.cookies.set(
+      name as string,
+      `${user.id}.${nonce}.${mac.replace(/^./, mac[0] === "a" ? "b" : "a")}`,
+    );
+    expect((await tryPassword(borrowed, user.username, user.password)).message).toMatch(TOO_MANY);
+    borrowed.cookies.set(name as string, value as string);
+    for (let i = 0; i < 5; i++) await tryPassword(borrowed, other.username, `guess-${i}`);
+    expect((await tryPassword(new Browser(freshIp()), other.username, other.password)).message).toMatch(
+      TOO_MANY,
+    );
+  });
+
+  it("a known browser has delays of its own: 5 wrong passwords there hold it back 30 seconds", async () => {
+    const user = await createEnrolledUser();
+    const device = new Browser(freshIp());
+    await tryPassword(device, user.username, user.password);
+    expect((await completeSignIn(device, user)).redirectedTo).toBe("/dashboard");
+    for (let i = 0; i < 5; i++) {
+      expect((await tryPassword(device, user.username, `guess-${i}`)).message).toBe(INVALID);
+    }
+    expect((await tryPassword(device, user.username, user.password)).message).toBe(
+      "Too many attempts. Try again in 30 seconds.",
+    );
+  });
+});
+
 describe("code guessing (the attacker knows the password)", () => {
   // Six-digit guesses that are not the user's current code, nor the codes of
   // the neighbouring steps, so a success could only be a bug.

@@ -5,6 +5,7 @@ import { safeCallbackPath } from "@/lib/auth/routes";
 import { findUserByIdentifier, replacePasswordHash } from "@/lib/server/accounts";
 import { createChallenge } from "@/lib/server/challenge";
 import { recordSecurityEvent } from "@/lib/server/events";
+import { knownDeviceKey } from "@/lib/server/known-device";
 import {
   hashPassword,
   passwordNeedsRehash,
@@ -42,8 +43,11 @@ async function checkPassword(formData: FormData, values: FormState["values"]): P
   const ipLimit = await claimWindowTry(ipKey, LIMITS.passwordPerIp);
   if (!ipLimit.ok) return { message: retryMessage(ipLimit.retryAfterSeconds), values };
   const user = await findUserByIdentifier(identifier);
-  // Unknown names get limits of their own, so the answer never tells them apart.
-  const accountKey = user ? `password:account:${user.id}` : `password:name:${identifier}`;
+  // Unknown names get limits of their own, so the answer never tells them
+  // apart; a browser the account signed in from before has its own too.
+  const accountKey = user
+    ? ((await knownDeviceKey(user.id)) ?? `password:account:${user.id}`)
+    : `password:name:${identifier}`;
   const accountLimit = await claimDelayedTry(accountKey);
   if (!accountLimit.ok) return { message: retryMessage(accountLimit.retryAfterSeconds), values };
 

@@ -9,6 +9,7 @@ import { consumeEmailCode } from "@/lib/server/email-codes";
 import { sendSignInCode } from "@/lib/server/email-sign-in";
 import { env } from "@/lib/server/env";
 import { recordSecurityEvent } from "@/lib/server/events";
+import { rememberDevice } from "@/lib/server/known-device";
 import { noticeWelcome } from "@/lib/server/notices";
 import { claimWindowTry, LIMITS, resetTries, retryMessage } from "@/lib/server/rate-limit";
 import { getRequestContext } from "@/lib/server/request-context";
@@ -89,5 +90,6 @@ async function sendSetupEmailCode(): Promise<SetupState> {
 export async function continueAfterSetupAction(): Promise<void> {
   const challenge = await orUnavailablePage(getPendingChallenge("enrol"), "/setup-2fa");
   if (!challenge?.verified) redirect("/login?expired=1");
+  await rememberDevice(challenge.userId);
   await completeSignIn("/dashboard");
 }

@@ -8,6 +8,7 @@ import { claimChallengeAttempt, getPendingChallenge, markChallengeVerified } fro
 import { completeSignIn } from "@/lib/server/complete-sign-in";
 import { sendSignInCode } from "@/lib/server/email-sign-in";
 import { recordSecurityEvent } from "@/lib/server/events";
+import { rememberDevice } from "@/lib/server/known-device";
 import { noticeRecoveryCodeUsed, noticeSignIn, METHOD_NAMES } from "@/lib/server/notices";
 import { claimWindowTry, LIMITS, resetTries, retryMessage } from "@/lib/server/rate-limit";
 import { getRequestContext } from "@/lib/server/request-context";
@@ -75,6 +76,7 @@ async function verify(formData: FormData): Promise<FormState> {
     if (user) await noticeRecoveryCodeUsed(user, context, result.recoveryCodesLeft);
     destination = `/dashboard?recoveryCodesLeft=${result.recoveryCodesLeft}`;
   }
+  await rememberDevice(challenge.userId);
   return completeSignIn(destination);
 }
 

@@ -1,0 +1,39 @@
+import "server-only";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { cookies } from "next/headers";
+import { env } from "./env";
+import { keyedHash } from "./keyed-hash";
+
+// OWASP "device cookies": a browser that completed a sign-in to an account
+// carries a signed cookie naming it. Its wrong passwords count against that
+// browser, not against the account, so an attacker elsewhere who keeps the
+// account's delay running (one guess per 15 minutes) cannot keep its owner
+// out: DESIGN §5, no lockout an attacker could inflict.
+const MAX_AGE_SECONDS = 180 * 24 * 60 * 60;
+
+const secureCookies = (): boolean => env.APP_URL.startsWith("https://");
+const cookieName = (): string => (secureCookies() ? "__Host-known-device" : "known-device");
+const sign = (payload: string): string => keyedHash("known-device", payload);
+
+export async function rememberDevice(userId: string): Promise<void> {
+  const payload = `${userId}.${randomBytes(16).toString("base64url")}`;
+  (await cookies()).set(cookieName(), `${payload}.${sign(payload)}`, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: secureCookies(),
+    path: "/",
+    maxAge: MAX_AGE_SECONDS,
+  });
+}
+
+// The rate-limit key of this browser for this account, when it carries a
+// valid device cookie for it; null otherwise.
+export async function knownDeviceKey(userId: string): Promise<string | null> {
+  const value = (await cookies()).get(cookieName())?.value ?? "";
+  const [owner, nonce, mac, ...rest] = value.split(".");
+  if (rest.length > 0 || owner !== userId || !nonce || !mac) return null;
+  const expected = Buffer.from(sign(`${owner}.${nonce}`));
+  const given = Buffer.from(mac);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  return `password:device:${userId}:${nonce}`;
+}
