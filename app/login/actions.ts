@@ -59,16 +59,18 @@ async function checkPassword(formData: FormData, values: FormState["values"]): P
     return { message: INVALID, values };
   }
 
-  await Promise.all([resetTries(accountKey), releaseWindowTry(ipKey)]);
   // Imported bcrypt hashes (and older argon2 settings) are upgraded now.
   if (passwordNeedsRehash(user.passwordHash))
     await replacePasswordHash(user.id, await hashPassword(password));
 
+  // The success forgets the account's failures and gives the IP its try back,
+  // committed with the challenge.
+  const forgetTries = [resetTries(accountKey), releaseWindowTry(ipKey)];
   if (!user.twoFactorMethod) {
-    await createChallenge(user.id, "enrol", context);
+    await createChallenge(user.id, "enrol", context, forgetTries);
     redirect("/setup-2fa");
   }
-  await createChallenge(user.id, "signin", context);
+  await createChallenge(user.id, "signin", context, forgetTries);
   const callbackUrl = safeCallbackPath(formValue(formData, "callbackUrl"));
   redirect(`/login/verify?callbackUrl=${encodeURIComponent(callbackUrl)}`);
 }

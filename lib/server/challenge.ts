@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
+import type { Prisma } from "@prisma/client";
 import { cookies } from "next/headers";
 import { db } from "./db";
 import { env } from "./env";
@@ -34,15 +35,18 @@ export type PendingChallenge = {
 };
 
 // Starts a pending sign-in or enrolment, bound to this browser by an
-// HttpOnly cookie holding a random token; only its hash is stored.
+// HttpOnly cookie holding a random token; only its hash is stored. Writes
+// that belong with it (`alongWith`) commit in the same transaction: one
+// commit, one sync to disk.
 export async function createChallenge(
   userId: string,
   purpose: ChallengePurpose,
   context: RequestContext,
+  alongWith: Prisma.PrismaPromise<unknown>[] = [],
 ): Promise<void> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + LIFETIME_MS[purpose]);
-  await db.signInChallenge.create({
+  const create = db.signInChallenge.create({
     data: {
       tokenHash: hashToken(token),
       userId,
@@ -52,6 +56,7 @@ export async function createChallenge(
       userAgent: context.userAgent,
     },
   });
+  await (alongWith.length > 0 ? db.$transaction([...alongWith, create]) : create);
   (await cookies()).set(challengeCookieName(), token, {
     httpOnly: true,
     sameSite: "lax",

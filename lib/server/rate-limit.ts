@@ -100,14 +100,15 @@ export async function claimDelayedTry(key: string, now = new Date()): Promise<Ra
   return { ok: false, retryAfterSeconds: 1 };
 }
 
-// A success forgets the account's failures.
-export async function resetTries(key: string): Promise<void> {
-  await db.rateLimit.deleteMany({ where: { key } });
+// A success forgets the account's failures. Like releaseWindowTry, it runs
+// when awaited, or inside the caller's transaction (`db.$transaction([...])`).
+export function resetTries(key: string): Prisma.PrismaPromise<Prisma.BatchPayload> {
+  return db.rateLimit.deleteMany({ where: { key } });
 }
 
 // A success in a window of failures gives its counted try back.
-export async function releaseWindowTry(key: string): Promise<void> {
-  await db.rateLimit.updateMany({ where: { key, count: { gt: 0 } }, data: { count: { decrement: 1 } } });
+export function releaseWindowTry(key: string): Prisma.PrismaPromise<Prisma.BatchPayload> {
+  return db.rateLimit.updateMany({ where: { key, count: { gt: 0 } }, data: { count: { decrement: 1 } } });
 }
 
 export function retryMessage(retryAfterSeconds: number): string {
