@@ -4,6 +4,7 @@ import { CompactSign, EncryptJWT, exportJWK } from "jose";
 import jwt from "jsonwebtoken";
 import { GET as me } from "@/app/api/me/route";
 import { POST as validatePost } from "@/app/api/token/validate/route";
+import { signOutAction } from "@/app/_components/sign-out-action";
 import DashboardPage from "@/app/dashboard/page";
 import { signOutEverywhereAction } from "@/app/settings/security/actions";
 import { issueTokenAction } from "@/app/token/actions";
@@ -162,6 +163,19 @@ describe("attacks on the session token", () => {
       changed[part] = `${changed[part].slice(0, -2)}${changed[part].endsWith("AA") ? "BB" : "AA"}`;
       await expectRefused(changed.join("."));
     }
+  });
+
+  it('refuses a session cookie replayed after "Sign out"', async () => {
+    const victim = new Browser(freshIp());
+    const stolen = await signInFully(victim, user);
+    expect((await victim.run(() => runAction(() => signOutAction()))).redirectedTo).toBe("/");
+    expect(victim.cookies.has(SESSION_COOKIE)).toBe(false);
+    const attacker = new Browser(freshIp());
+    attacker.cookies.set(SESSION_COOKIE, stolen);
+    expect(await attacker.run(() => getCurrentSession())).toBeNull();
+    expect((await attacker.run(() => runAction(() => issueTokenAction()))).redirectedTo).toMatch(
+      /^\/login\?/,
+    );
   });
 
   it('refuses a session cookie replayed after "sign out everywhere", on every page and action', async () => {
