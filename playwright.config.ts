@@ -18,6 +18,12 @@ const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 
 export default defineConfig({
   testDir: "e2e",
+  // The log check is the browser suite's teardown: it runs after the specs
+  // (any subset of them too) and fails the run like any test.
+  projects: [
+    { name: "browser", testMatch: /.*\.spec\.ts$/, teardown: "server log" },
+    { name: "server log", testMatch: /logs\.teardown\.ts$/ },
+  ],
   globalSetup: "./e2e/global-setup.ts",
   metadata: { smtpPort: Number(process.env.E2E_SMTP_PORT) },
   fullyParallel: false,

@@ -1,5 +1,13 @@
-import { expect, test } from "@playwright/test";
-import { registerAndEnrol, signInWithPassword, signOut, uniqueUser } from "./helpers";
+import {
+  expect,
+  registerAndEnrol,
+  shownAccessToken,
+  shownRecoveryCodes,
+  signInWithPassword,
+  signOut,
+  test,
+  uniqueUser,
+} from "./helpers";
 import { waitForMail } from "./smtp-sink";
 
 const codeIn = (text: string): string => /\b(\d{6})\b/.exec(text)?.[1] ?? "";
@@ -39,7 +47,7 @@ test("a user without an authenticator app enrols with emailed codes", async ({ p
   const mail = await waitForMail(user.email, "Your sign-in code", since);
   await page.getByLabel("Code from the email").fill(codeIn(mail.text));
   await page.getByRole("button", { name: "Verify and enable" }).click();
-  await expect(page.getByTestId("recovery-codes").getByRole("listitem")).toHaveCount(10);
+  await shownRecoveryCodes(page);
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByText("Emailed codes")).toBeVisible();
@@ -58,7 +66,7 @@ test("a user without an authenticator app enrols with emailed codes", async ({ p
 test("'Email me this token' sends the access token", async ({ page }) => {
   const user = await registerAndEnrol(page, "tik");
   await page.goto("/token");
-  const token = ((await page.getByTestId("access-token").textContent()) ?? "").trim();
+  const token = await shownAccessToken(page);
   const since = Date.now();
   await page.getByRole("button", { name: "Email me this token" }).click();
   await expect(page.getByText(`Sent to ${user.email}.`)).toBeVisible();

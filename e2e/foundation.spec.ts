@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./helpers";
 
 test("the home page says what the app does and links to register and sign in", async ({ page }) => {
   const response = await page.goto("/");

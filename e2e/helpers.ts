@@ -1,20 +1,24 @@
 import { expect, type Page } from "@playwright/test";
 import { generate } from "otplib";
+import { rememberSecret } from "./secrets";
+
+export { expect };
+export { rememberSecret, test } from "./secrets";
 
 // A code for the step `offset` steps from now: enrolment uses step N, so the
 // next sign-in uses N+1 (still inside the one-step window) instead of waiting.
 export async function totpCode(secret: string, offset = 0): Promise<string> {
   const epoch = Math.floor(Date.now() / 1000) + offset * 30;
-  return generate({ secret, algorithm: "sha1", digits: 6, period: 30, epoch });
+  const code = await generate({ secret, algorithm: "sha1", digits: 6, period: 30, epoch });
+  rememberSecret("TOTP code", code);
+  return code;
 }
 
 export function uniqueUser(prefix = "user") {
   const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  return {
-    username: `${prefix}-${id}`,
-    email: `${prefix}-${id}@example.test`,
-    password: `correct horse ${id}`,
-  };
+  const password = `correct horse ${id}`;
+  rememberSecret("password", password);
+  return { username: `${prefix}-${id}`, email: `${prefix}-${id}@example.test`, password };
 }
 
 export type Enrolled = ReturnType<typeof uniqueUser> & { secret: string; recoveryCodes: string[] };
@@ -29,15 +33,30 @@ export async function registerAndEnrol(page: Page, prefix = "user"): Promise<Enr
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/setup-2fa$/);
   await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
-  const secret = ((await page.getByTestId("setup-key").textContent()) ?? "").replace(/\s/g, "");
+  const setupKey = (await page.getByTestId("setup-key").textContent()) ?? "";
+  const secret = setupKey.replace(/\s/g, "");
+  rememberSecret("TOTP setup key", setupKey, secret);
   await page.getByLabel("Authentication code").fill(await totpCode(secret));
   await page.getByRole("button", { name: "Verify and enable" }).click();
-  const list = page.getByTestId("recovery-codes");
-  await expect(list.getByRole("listitem")).toHaveCount(10);
-  const recoveryCodes = (await list.getByRole("listitem").allTextContents()).map((code) => code.trim());
+  const recoveryCodes = await shownRecoveryCodes(page);
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   return { ...user, secret, recoveryCodes };
+}
+
+// The ten codes shown once after enrolment or regeneration.
+export async function shownRecoveryCodes(page: Page): Promise<string[]> {
+  const items = page.getByTestId("recovery-codes").getByRole("listitem");
+  await expect(items).toHaveCount(10);
+  const codes = (await items.allTextContents()).map((code) => code.trim());
+  rememberSecret("recovery code", ...codes);
+  return codes;
+}
+
+export async function shownAccessToken(page: Page): Promise<string> {
+  const token = ((await page.getByTestId("access-token").textContent()) ?? "").trim();
+  rememberSecret("access token", token);
+  return token;
 }
 
 export async function signOut(page: Page): Promise<void> {
@@ -46,6 +65,7 @@ export async function signOut(page: Page): Promise<void> {
 }
 
 export async function signInWithPassword(page: Page, identifier: string, password: string): Promise<void> {
+  rememberSecret("password", password);
   await page.goto("/login");
   await page.getByLabel("Username or email").fill(identifier);
   await page.getByLabel("Password").fill(password);

@@ -26,6 +26,14 @@ const env = {
   SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}/?ignoreTLS=true`,
 };
 
+// For e2e/logs.teardown.ts (names as in e2e/secrets.ts): the server's own
+// secrets, and everything `next start` prints, still shown as it comes.
+const secretsFile = path.join(dir, "secrets.jsonl");
+const serverLog = path.join(dir, "server.log");
+for (const name of ["AUTH_SECRET", "JWT_SECRET", "TOTP_ENCRYPTION_KEY"]) {
+  fs.appendFileSync(secretsFile, `${JSON.stringify({ kind: `server ${name}`, value: env[name] })}\n`);
+}
+
 const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
 if (process.env.E2E_SKIP_BUILD !== "1") {
   const build = spawnSync(process.execPath, [next, "build"], { cwd: root, env, stdio: "inherit" });
@@ -37,7 +45,16 @@ prisma(["migrate", "deploy"], env);
 const server = spawn(process.execPath, [next, "start", "-p", port, "-H", "127.0.0.1"], {
   cwd: root,
   env,
-  stdio: "inherit",
+  stdio: ["inherit", "pipe", "pipe"],
 });
+for (const [from, to] of [
+  [server.stdout, process.stdout],
+  [server.stderr, process.stderr],
+]) {
+  from.on("data", (chunk) => {
+    fs.appendFileSync(serverLog, chunk);
+    to.write(chunk);
+  });
+}
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { registerAndEnrol, signInWithPassword, totpCode } from "./helpers";
+import { expect, registerAndEnrol, shownRecoveryCodes, signInWithPassword, test, totpCode } from "./helpers";
 
 test("sign out everywhere ends the session in every browser", async ({ browser }) => {
   const first = await browser.newPage();
@@ -34,7 +33,5 @@ test("regenerating recovery codes needs the password and a code, and shows ten n
   await page.locator("#regenerate-password").fill(user.password);
   await page.locator("#regenerate-code").fill(await totpCode(user.secret, 1));
   await page.getByRole("button", { name: "Regenerate recovery codes" }).click();
-  const codes = page.getByTestId("recovery-codes").getByRole("listitem");
-  await expect(codes).toHaveCount(10);
-  expect(await codes.allTextContents()).not.toContain(user.recoveryCodes[0]);
+  expect(await shownRecoveryCodes(page)).not.toContain(user.recoveryCodes[0]);
 });

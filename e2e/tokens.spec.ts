@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { registerAndEnrol } from "./helpers";
+import { expect, registerAndEnrol, shownAccessToken, test } from "./helpers";
 
 test("the token shown after sign-in is valid on /token_input and for GET /api/me", async ({
   page,
@@ -7,7 +6,7 @@ test("the token shown after sign-in is valid on /token_input and for GET /api/me
 }) => {
   const user = await registerAndEnrol(page, "tok");
   await page.goto("/token");
-  const token = ((await page.getByTestId("access-token").textContent()) ?? "").trim();
+  const token = await shownAccessToken(page);
   expect(token.split(".")).toHaveLength(3);
   await expect(page.getByTestId("token-countdown")).toHaveText(/1[45] min \d\d s left/);
 
@@ -39,10 +38,10 @@ test("issuing a new token replaces the shown one, and the old one stays valid un
 }) => {
   await registerAndEnrol(page, "tok2");
   await page.goto("/token");
-  const first = ((await page.getByTestId("access-token").textContent()) ?? "").trim();
+  const first = await shownAccessToken(page);
   await page.getByRole("button", { name: "Issue a new token" }).click();
   await expect(page.getByText("A new token was issued.")).toBeVisible();
-  const second = ((await page.getByTestId("access-token").textContent()) ?? "").trim();
+  const second = await shownAccessToken(page);
   expect(second).not.toBe(first);
   const verdict = await request.post("/api/token/validate", { data: { token: first } });
   expect(await verdict.json()).toMatchObject({ valid: true });

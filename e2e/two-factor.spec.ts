@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { registerAndEnrol, signInWithPassword, signOut, totpCode } from "./helpers";
+import { expect, registerAndEnrol, signInWithPassword, signOut, test, totpCode } from "./helpers";
 
 test("register, enrol an authenticator, sign out, and sign in with password and code", async ({ page }) => {
   const user = await registerAndEnrol(page, "ada");
