@@ -1,7 +1,9 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { hash as argon2Hash, verify as argon2Verify, type Options } from "@node-rs/argon2";
 import bcrypt from "bcryptjs";
+import { Slots } from "./slots";
 
 // The package's Algorithm is an ambient const enum, which isolatedModules cannot
 // read (and which is an empty object at run time): Algorithm.Argon2id === 2.
@@ -18,20 +20,36 @@ const ARGON2_OPTIONS = {
 const ARGON2_PHC = /^\$argon2(id|i|d)\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\$/;
 const BCRYPT_PREFIX = /^\$2[aby]\$/;
 
-// Runs on the libuv thread pool, so hashing never blocks the event loop.
-export function hashPassword(password: string): Promise<string> {
-  return argon2Hash(password, ARGON2_OPTIONS);
+// Admission control for the one expensive step. Hashes run on libuv's thread
+// pool (4 threads), never on the event loop; but a burst of sign-ins would
+// queue all its hashes there, keeping more threads busy than there are cores
+// (so the event loop gets a share of a core) while every other user of the
+// pool (WebCrypto for session cookies, file reads) waits behind the burst.
+// Here the burst waits in line instead, and one core stays for the event loop.
+const hashing = new Slots(Math.max(1, availableParallelism() - 1));
+// ~1.5 s of waiting at 14 ms a hash on 2 cores: past it, a sign-in is told to
+// come back at once rather than being made to wait longer.
+const MAX_WAITING = 100;
+
+export function passwordChecksBusy(): boolean {
+  return hashing.waiting >= MAX_WAITING;
 }
 
-export async function verifyPassword(hash: string, password: string): Promise<boolean> {
-  try {
-    if (hash.startsWith("$argon2")) return await argon2Verify(hash, password);
-    // bcryptjs runs on the main thread: only for imported accounts, rehashed at their next sign-in.
-    if (BCRYPT_PREFIX.test(hash)) return await bcrypt.compare(password, hash);
-    return false;
-  } catch {
-    return false;
-  }
+export function hashPassword(password: string): Promise<string> {
+  return hashing.run(() => argon2Hash(password, ARGON2_OPTIONS));
+}
+
+export function verifyPassword(hash: string, password: string): Promise<boolean> {
+  return hashing.run(async () => {
+    try {
+      if (hash.startsWith("$argon2")) return await argon2Verify(hash, password);
+      // bcryptjs runs on the main thread: only for imported accounts, rehashed at their next sign-in.
+      if (BCRYPT_PREFIX.test(hash)) return await bcrypt.compare(password, hash);
+      return false;
+    } catch {
+      return false;
+    }
+  });
 }
 
 // True for anything that is not an argon2id hash at the current settings or stronger.

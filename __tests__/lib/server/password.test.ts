@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import bcrypt from "bcryptjs";
 import {
   hashPassword,
+  passwordChecksBusy,
   passwordNeedsRehash,
   verifyPassword,
   verifyPasswordForUnknownUser,
@@ -117,5 +118,14 @@ describe("verifyPasswordForUnknownUser", () => {
     // Loose bounds: timing on a shared machine is noisy, but a skipped hash is 10x faster.
     expect(unknown).toBeGreaterThan(known / 4);
     expect(unknown).toBeLessThan(known * 4);
+  });
+});
+
+describe("admission of password checks", () => {
+  it("answers a burst of verifications in turn without calling itself busy", async () => {
+    const hash = await hashPassword("correct horse battery staple");
+    const burst = Array.from({ length: 12 }, () => verifyPassword(hash, "correct horse battery staple"));
+    expect(passwordChecksBusy()).toBe(false);
+    await expect(Promise.all(burst)).resolves.toEqual(Array(12).fill(true));
   });
 });
