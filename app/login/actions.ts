@@ -8,6 +8,7 @@ import { recordSecurityEvent } from "@/lib/server/events";
 import { knownDeviceKey } from "@/lib/server/known-device";
 import {
   hashPassword,
+  passwordChecksBusy,
   passwordNeedsRehash,
   verifyPassword,
   verifyPasswordForUnknownUser,
@@ -26,6 +27,7 @@ import { fieldErrors, loginSchema } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
 
 const INVALID = "Invalid username or password";
+const BUSY = "Too many sign-ins at this moment. Try again in a few seconds.";
 
 export async function loginAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const values = { identifier: formValue(formData, "identifier") };
@@ -36,6 +38,8 @@ async function checkPassword(formData: FormData, values: FormState["values"]): P
   const parsed = loginSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) return { errors: fieldErrors(parsed.error), values };
   const { identifier, password } = parsed.data;
+  // Refused before anything is counted or written: nothing was tried.
+  if (passwordChecksBusy()) return { message: BUSY, values };
   const context = await getRequestContext();
 
   // Both limits are checked, and the try counted, before any hashing.
