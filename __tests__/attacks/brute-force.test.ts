@@ -1,6 +1,7 @@
 /** @jest-environment node */
 import { loginAction } from "@/app/login/actions";
 import { verifyAction } from "@/app/login/verify/actions";
+import { regenerateRecoveryCodesAction } from "@/app/settings/security/actions";
 import { CHALLENGE_COOKIE, freshIp, quietAuthErrors, SESSION_COOKIE } from "@/__tests__/helpers/attacker";
 import { Browser } from "@/__tests__/helpers/browsers";
 import { form, runAction } from "@/__tests__/helpers/request-scope";
@@ -67,6 +68,25 @@ const checkedPasswords = (user: TestUser) =>
 
 async function completeSignIn(browser: Browser, user: TestUser): Promise<Outcome> {
   const code = await generateTotpCode(user.secret, now);
+  const { result, redirectedTo } = await browser.run(() =>
+    runAction(() => verifyAction({}, form({ method: "totp", code }))),
+  );
+  return { redirectedTo, message: result?.message };
+}
+
+// A six-digit guess that is neither the current code nor a neighbouring
+// step's, so that a success could only be a bug.
+async function wrongCode(user: TestUser, seed: number): Promise<string> {
+  const valid = new Set(
+    await Promise.all([-1, 0, 1].map((step) => generateTotpCode(user.secret, now + step * 30_000))),
+  );
+  for (let n = seed; ; n++) {
+    const code = String(n % 1_000_000).padStart(6, "0");
+    if (!valid.has(code)) return code;
+  }
+}
+
+async function tryCode(browser: Browser, code: string): Promise<Outcome> {
   const { result, redirectedTo } = await browser.run(() =>
     runAction(() => verifyAction({}, form({ method: "totp", code }))),
   );
@@ -195,6 +215,57 @@ describe("holding the owner out", () => {
     );
   });
 
+  it("an attacker who knows the password and spends the account's 10 code tries every 15 minutes cannot keep the owner out of a browser that signed in before, nor out of the settings", async () => {
+    const user = await createEnrolledUser();
+    const owner = new Browser(freshIp());
+    expect((await tryPassword(owner, user.username, user.password)).redirectedTo).toMatch(/^\/login\/verify/);
+    expect((await completeSignIn(owner, user)).redirectedTo).toBe("/dashboard");
+    owner.cookies.delete(SESSION_COOKIE);
+
+    const attacker = attackerBrowser(0);
+    for (let window = 0; window < 8; window++) {
+      // Ten wrong codes over two pending sign-ins spend the account's tries.
+      for (let sweep = 0; sweep < 2; sweep++) {
+        expect((await tryPassword(attacker, user.username, user.password)).redirectedTo).toMatch(
+          /^\/login\/verify/,
+        );
+        for (let i = 0; i < 5; i++)
+          await tryCode(attacker, await wrongCode(user, 100_000 + window * 10 + sweep * 5 + i));
+      }
+      expect((await tryPassword(attacker, user.username, user.password)).redirectedTo).toMatch(
+        /^\/login\/verify/,
+      );
+      expect((await completeSignIn(attacker, user)).message).toMatch(TOO_MANY);
+
+      setClock(now + 7 * 60_000);
+      expect((await tryPassword(owner, user.username, user.password)).redirectedTo).toMatch(
+        /^\/login\/verify/,
+      );
+      expect((await completeSignIn(owner, user)).redirectedTo).toBe("/dashboard");
+      setClock(now + 8 * 60_000 + 1000);
+    }
+    expect(attacker.cookies.has(SESSION_COOKIE)).toBe(false);
+
+    // Signed in, the owner can still change their second factor's settings
+    // while the account's code tries are spent.
+    for (let sweep = 0; sweep < 2; sweep++) {
+      expect((await tryPassword(attacker, user.username, user.password)).redirectedTo).toMatch(
+        /^\/login\/verify/,
+      );
+      for (let i = 0; i < 5; i++) await tryCode(attacker, await wrongCode(user, 200_000 + sweep * 5 + i));
+    }
+    expect((await tryPassword(attacker, user.username, user.password)).redirectedTo).toMatch(
+      /^\/login\/verify/,
+    );
+    expect((await tryCode(attacker, await wrongCode(user, 300_000))).message).toMatch(TOO_MANY);
+    setClock(now + 60_000);
+    const code = await generateTotpCode(user.secret, now);
+    const regenerated = await owner.run(() =>
+      runAction(() => regenerateRecoveryCodesAction({}, form({ password: user.password, code }))),
+    );
+    expect(regenerated.result?.recoveryCodes).toHaveLength(10);
+  });
+
   it("a known browser has delays of its own: 5 wrong passwords there hold it back 30 seconds", async () => {
     const user = await createEnrolledUser();
     const device = new Browser(freshIp());
@@ -222,13 +293,6 @@ describe("code guessing (the attacker knows the password)", () => {
       if (!valid.has(code)) codes.push(code);
     }
     return codes;
-  }
-
-  async function tryCode(browser: Browser, code: string): Promise<Outcome> {
-    const { result, redirectedTo } = await browser.run(() =>
-      runAction(() => verifyAction({}, form({ method: "totp", code }))),
-    );
-    return { redirectedTo, message: result?.message };
   }
 
   const checkedCodes = (user: TestUser) =>

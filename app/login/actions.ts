@@ -5,7 +5,7 @@ import { safeCallbackPath } from "@/lib/auth/routes";
 import { findUserByIdentifier, replacePasswordHash } from "@/lib/server/accounts";
 import { createChallenge } from "@/lib/server/challenge";
 import { recordSecurityEvent } from "@/lib/server/events";
-import { knownDeviceKey } from "@/lib/server/known-device";
+import { limitSubject } from "@/lib/server/known-device";
 import {
   hashPassword,
   passwordChecksBusy,
@@ -49,9 +49,7 @@ async function checkPassword(formData: FormData, values: FormState["values"]): P
   const user = await findUserByIdentifier(identifier);
   // Unknown names get limits of their own, so the answer never tells them
   // apart; a browser the account signed in from before has its own too.
-  const accountKey = user
-    ? ((await knownDeviceKey(user.id)) ?? `password:account:${user.id}`)
-    : `password:name:${identifier}`;
+  const accountKey = user ? `password:${await limitSubject(user.id)}` : `password:name:${identifier}`;
   const accountLimit = await claimDelayedTry(accountKey);
   if (!accountLimit.ok) return { message: retryMessage(accountLimit.retryAfterSeconds), values };
 

@@ -5,10 +5,10 @@ import { env } from "./env";
 import { keyedHash } from "./keyed-hash";
 
 // OWASP "device cookies": a browser that completed a sign-in to an account
-// carries a signed cookie naming it. Its wrong passwords count against that
-// browser, not against the account, so an attacker elsewhere who keeps the
-// account's delay running (one guess per 15 minutes) cannot keep its owner
-// out: DESIGN §5, no lockout an attacker could inflict.
+// carries a signed cookie naming it. Its wrong passwords and codes count
+// against that browser, not against the account, so an attacker elsewhere who
+// keeps the account's limits spent (one guess per 15 minutes) cannot keep its
+// owner out: DESIGN §5, no lockout an attacker could inflict.
 const MAX_AGE_SECONDS = 180 * 24 * 60 * 60;
 
 const secureCookies = (): boolean => env.APP_URL.startsWith("https://");
@@ -26,14 +26,17 @@ export async function rememberDevice(userId: string): Promise<void> {
   });
 }
 
-// The rate-limit key of this browser for this account, when it carries a
-// valid device cookie for it; null otherwise.
-export async function knownDeviceKey(userId: string): Promise<string | null> {
+// Whose tries a rate limit counts for this account ("password:<subject>",
+// "code:<subject>"): this browser's, when it carries a valid device cookie
+// for the account; otherwise the account's.
+export async function limitSubject(userId: string): Promise<string> {
   const value = (await cookies()).get(cookieName())?.value ?? "";
   const [owner, nonce, mac, ...rest] = value.split(".");
-  if (rest.length > 0 || owner !== userId || !nonce || !mac) return null;
-  const expected = Buffer.from(sign(`${owner}.${nonce}`));
-  const given = Buffer.from(mac);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  return `password:device:${userId}:${nonce}`;
+  if (rest.length === 0 && owner === userId && nonce && mac) {
+    const expected = Buffer.from(sign(`${owner}.${nonce}`));
+    const given = Buffer.from(mac);
+    if (given.length === expected.length && timingSafeEqual(given, expected))
+      return `device:${userId}:${nonce}`;
+  }
+  return `account:${userId}`;
 }

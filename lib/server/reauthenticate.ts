@@ -5,6 +5,7 @@ import { recoveryCodeSchema, totpCodeSchema } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
 import { latestReauthChallengeId } from "./challenge";
 import { recordSecurityEvent } from "./events";
+import { limitSubject } from "./known-device";
 import { noticeRecoveryCodeUsed } from "./notices";
 import { verifyPassword } from "./password";
 import { claimDelayedTry, claimWindowTry, LIMITS, resetTries, retryMessage } from "./rate-limit";
@@ -36,8 +37,9 @@ export async function reauthenticate(user: User, formData: FormData): Promise<Re
     };
   }
 
-  const passwordKey = `password:account:${user.id}`;
-  const codeKey = `code:account:${user.id}`;
+  const subject = await limitSubject(user.id);
+  const passwordKey = `password:${subject}`;
+  const codeKey = `code:${subject}`;
   for (const verdict of [
     await claimDelayedTry(passwordKey),
     await claimWindowTry(codeKey, LIMITS.codesPerAccount),

@@ -8,7 +8,7 @@ import { claimChallengeAttempt, getPendingChallenge, markChallengeVerified } fro
 import { completeSignIn } from "@/lib/server/complete-sign-in";
 import { sendSignInCode } from "@/lib/server/email-sign-in";
 import { recordSecurityEvent } from "@/lib/server/events";
-import { rememberDevice } from "@/lib/server/known-device";
+import { limitSubject, rememberDevice } from "@/lib/server/known-device";
 import { noticeRecoveryCodeUsed, noticeSignIn, METHOD_NAMES } from "@/lib/server/notices";
 import { claimWindowTry, LIMITS, resetTries, retryMessage } from "@/lib/server/rate-limit";
 import { getRequestContext } from "@/lib/server/request-context";
@@ -42,7 +42,7 @@ async function verify(formData: FormData): Promise<FormState> {
     return { errors: { code: errors.code ?? ["Choose a way to verify"] } };
   }
 
-  const limitKey = `code:account:${challenge.userId}`;
+  const limitKey = `code:${await limitSubject(challenge.userId)}`;
   const limit = await claimWindowTry(limitKey, LIMITS.codesPerAccount);
   if (!limit.ok) return { message: retryMessage(limit.retryAfterSeconds) };
   if (!(await claimChallengeAttempt(challenge.id))) redirect("/login?expired=1");
