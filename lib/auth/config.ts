@@ -1,4 +1,5 @@
 import type { NextAuthConfig } from "next-auth";
+import { appOrigin } from "./request-guards";
 
 // Edge-safe part of the next-auth configuration: no providers, no database.
 // middleware.ts builds on this; auth.ts adds the Node-only pieces.
@@ -35,6 +36,10 @@ declare module "@auth/core/jwt" {
 export const authConfig = {
   pages: { signIn: "/login" },
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  // DESIGN §5: Secure, __Secure-/__Host- prefixed cookies whenever the app is
+  // served over https (APP_URL), as the challenge cookie is; next-auth would
+  // otherwise go by X-Forwarded-Proto, which not every proxy sets.
+  useSecureCookies: appOrigin().startsWith("https://"),
   // The app runs behind a proxy (README) that sets the Host header.
   trustHost: true,
   providers: [],

@@ -1,0 +1,70 @@
+// Edge-safe: imported by middleware.ts and lib/auth/config.ts.
+
+// The public origin, from APP_URL (validated at start-up by lib/server/env.ts).
+export function appOrigin(): string {
+  try {
+    return new URL(process.env.APP_URL || "http://localhost:3000").origin;
+  } catch {
+    return "http://localhost:3000";
+  }
+}
+
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+// CSRF (ASVS 3.5.1): a state-changing request that a browser sent from
+// another site. Browsers send Origin with every POST; without one, Sec-Fetch-Site
+// still tells a cross-site request. A request with neither is not a browser's,
+// so it carries no victim's cookies. The allowed origin is APP_URL's, never one
+// derived from Host or X-Forwarded-Host, which a client can set.
+export function isCrossSiteWrite(request: Request, allowedOrigins: string[]): boolean {
+  if (!UNSAFE_METHODS.has(request.method)) return false;
+  const origin = request.headers.get("origin");
+  if (origin === null) return request.headers.get("sec-fetch-site") === "cross-site";
+  return !allowedOrigins.includes(origin);
+}
+
+const CALLBACK_COOKIES = new Set(["authjs.callback-url", "__Secure-authjs.callback-url"]);
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value, value.startsWith("/") ? "http://localhost" : undefined).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function decoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+// next-auth answers every request whose callback-url cookie is not a URL as
+// a server misconfiguration: a 500 from /api/auth, and auth() finds no
+// session, so one junk cookie (set by the client, or tossed from a sibling
+// subdomain) would sign a user out of every page and stop them signing in.
+// The app names its redirects itself and never needs that cookie, so a
+// Cookie header holding a junk one is returned without it; null when it is fine.
+export function withoutJunkCallbackCookie(cookieHeader: string | null): string | null {
+  if (!cookieHeader) return null;
+  const pairs = cookieHeader.split(";");
+  const kept = pairs.filter((pair) => {
+    const at = pair.indexOf("=");
+    const name = (at < 0 ? pair : pair.slice(0, at)).trim();
+    if (!CALLBACK_COOKIES.has(name)) return true;
+    const value = at < 0 ? "" : pair.slice(at + 1).trim();
+    return isHttpUrl(value) && isHttpUrl(decoded(value));
+  });
+  return kept.length === pairs.length ? null : kept.join(";").trim();
+}
+
+// The same next-auth check on a callbackUrl parameter of its own routes: a
+// junk one is bad input (400), not a server error.
+export function hasJunkCallbackParam(url: URL): boolean {
+  return (
+    url.pathname.startsWith("/api/auth/") &&
+    url.searchParams.getAll("callbackUrl").some((value) => !isHttpUrl(value))
+  );
+}
