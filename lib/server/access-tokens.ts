@@ -110,13 +110,23 @@ function signatureVerdict(token: string, nowSeconds: number): TokenRejection | j
   }
 }
 
+// jws parses the payload as JSON when the header says typ "JWT", and throws
+// (before any signature check) when it is not: that is a malformed token.
+function decodeQuietly(token: string): jwt.Jwt | null {
+  try {
+    return jwt.decode(token, { complete: true });
+  } catch {
+    return null;
+  }
+}
+
 export async function validateAccessToken(input: string, now = Date.now()): Promise<TokenVerdict> {
   const token = input.trim();
   if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return { valid: false, reason: "malformed" };
   const segments = token.split(".");
   // A JWE (five segments, e.g. the session cookie) is a token of another kind.
   if (segments.length === 5) return { valid: false, reason: "wrong_type" };
-  const decoded = segments.length === 3 ? jwt.decode(token, { complete: true }) : null;
+  const decoded = segments.length === 3 ? decodeQuietly(token) : null;
   if (!decoded || typeof decoded.payload !== "object") return { valid: false, reason: "malformed" };
 
   const verdict = signatureVerdict(token, Math.floor(now / 1000));
