@@ -1,21 +1,38 @@
 import "server-only";
 import type { User } from "@prisma/client";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { auth } from "@/auth";
 import { isCompleteSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
+import {
+  decodeSessionCookie,
+  sessionCookieName,
+  sessionFromToken,
+  usesSecureCookies,
+  type SessionClaims,
+} from "@/lib/auth/session-cookie";
 import { db } from "./db";
+import { env } from "./env";
 import { orUnavailablePage } from "./unavailable";
 
 export type CurrentSession = { user: User; sessionId: string; authenticatedAt: number };
+
+// The session cookie's claims, decrypted once and never re-issued here
+// (lib/auth/session-cookie.ts says why not next-auth's auth()).
+async function sessionClaims(): Promise<SessionClaims | null> {
+  const secure = usesSecureCookies(await headers());
+  const value = (await cookies()).get(sessionCookieName(secure))?.value;
+  const token = await decodeSessionCookie(value, { secret: env.AUTH_SECRET, secure });
+  return token ? sessionFromToken(token) : null;
+}
 
 // The signed-in user, checked against the database once per request: the
 // session must have passed both factors and carry the user's current session
 // version (which "sign out everywhere" bumps), and must not have been ended
 // by "Sign out".
 export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
-  const session = await auth();
-  if (!isCompleteSession(session) || !session?.user?.id) return null;
+  const session = await sessionClaims();
+  if (!isCompleteSession(session) || !session?.user.id) return null;
   const [user, ended] = await Promise.all([
     db.user.findUnique({ where: { id: session.user.id } }),
     db.endedSession.findUnique({ where: { sessionId: session.sessionId }, select: { sessionId: true } }),

@@ -1,0 +1,81 @@
+// Edge-safe: imported by middleware.ts and lib/server/session.ts.
+import { decode, encode, type JWT } from "next-auth/jwt";
+import { SESSION_MAX_AGE_SECONDS } from "./config";
+
+// next-auth's auth() decrypts the session cookie, then encrypts it again and
+// sets it on the response, on every request that reads it: it ignores
+// session.updateAge for JWT sessions (nextauthjs/next-auth#13248). The app
+// reads the cookie itself instead (one decryption where the session is
+// needed) and renews it in middleware once it is this old, so an unused
+// session still ends within SESSION_MAX_AGE_SECONDS.
+export const SESSION_RENEW_AFTER_SECONDS = 15 * 60;
+
+// The claims the app relies on, in the shape of next-auth's Session
+// (lib/auth/config.ts's session callback makes the same).
+export type SessionClaims = {
+  user: { id: string };
+  sessionVersion: number;
+  twoFactorComplete: boolean;
+  sessionId: string;
+  authenticatedAt: number;
+};
+
+// As next-auth chooses, reading the same variables: a __Secure- cookie when
+// the app is served over HTTPS, judged by AUTH_URL or else X-Forwarded-Proto
+// (which Next.js sets).
+export function usesSecureCookies(headers: Headers): boolean {
+  const authUrl = process.env.AUTH_URL ?? process.env.NEXTAUTH_URL;
+  const protocol = authUrl ? new URL(authUrl).protocol : (headers.get("x-forwarded-proto") ?? "https");
+  return protocol.replace(/:$/, "") === "https";
+}
+
+export function sessionCookieName(secure: boolean): string {
+  return `${secure ? "__Secure-" : ""}authjs.session-token`;
+}
+
+export function sessionFromToken(token: JWT): SessionClaims | null {
+  if (!token.sub) return null;
+  return {
+    user: { id: token.sub },
+    sessionVersion: token.sv ?? -1,
+    twoFactorComplete: token.mfa === true,
+    sessionId: token.sid ?? "",
+    authenticatedAt: token.at ?? 0,
+  };
+}
+
+// The cookie's claims, or null when it is missing, tampered with, expired or
+// encrypted under another secret or cookie name.
+export async function decodeSessionCookie(
+  value: string | undefined,
+  { secret, secure }: { secret: string | undefined; secure: boolean },
+): Promise<JWT | null> {
+  if (!value || !secret) return null;
+  try {
+    return await decode({ token: value, secret, salt: sessionCookieName(secure) });
+  } catch {
+    return null;
+  }
+}
+
+// A fresh cookie value with the same claims and a new expiry, or null while
+// the current one is recent enough.
+export async function renewedSessionCookie(
+  token: JWT,
+  { secret, secure, now = Date.now() }: { secret: string; secure: boolean; now?: number },
+): Promise<string | null> {
+  if (typeof token.iat === "number" && now / 1000 - token.iat < SESSION_RENEW_AFTER_SECONDS) return null;
+  const { iat: _iat, exp: _exp, jti: _jti, ...claims } = token;
+  return encode({ token: claims, secret, salt: sessionCookieName(secure), maxAge: SESSION_MAX_AGE_SECONDS });
+}
+
+// The options next-auth gives the session cookie.
+export function sessionCookieOptions(secure: boolean, now = Date.now()) {
+  return {
+    httpOnly: true,
+    sameSite: "lax" as const,
+    path: "/",
+    secure,
+    expires: new Date(now + SESSION_MAX_AGE_SECONDS * 1000),
+  };
+}
