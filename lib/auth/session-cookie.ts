@@ -1,6 +1,6 @@
 // Edge-safe: imported by middleware.ts and lib/server/session.ts.
 import { decode, encode, type JWT } from "next-auth/jwt";
-import { SESSION_MAX_AGE_SECONDS } from "./config";
+import { authConfig, SESSION_MAX_AGE_SECONDS } from "./config";
 
 // next-auth's auth() decrypts the session cookie, then encrypts it again and
 // sets it on the response, on every request that reads it: it ignores
@@ -20,14 +20,9 @@ export type SessionClaims = {
   authenticatedAt: number;
 };
 
-// As next-auth chooses, reading the same variables: a __Secure- cookie when
-// the app is served over HTTPS, judged by AUTH_URL or else X-Forwarded-Proto
-// (which Next.js sets).
-export function usesSecureCookies(headers: Headers): boolean {
-  const authUrl = process.env.AUTH_URL ?? process.env.NEXTAUTH_URL;
-  const protocol = authUrl ? new URL(authUrl).protocol : (headers.get("x-forwarded-proto") ?? "https");
-  return protocol.replace(/:$/, "") === "https";
-}
+// As lib/auth/config.ts tells next-auth: Secure and __Secure- prefixed
+// whenever APP_URL is https.
+export const SECURE_SESSION_COOKIE: boolean = authConfig.useSecureCookies;
 
 export function sessionCookieName(secure: boolean): string {
   return `${secure ? "__Secure-" : ""}authjs.session-token`;

@@ -1,14 +1,14 @@
 import "server-only";
 import type { User } from "@prisma/client";
-import { cookies, headers } from "next/headers";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { isCompleteSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
 import {
   decodeSessionCookie,
+  SECURE_SESSION_COOKIE,
   sessionCookieName,
   sessionFromToken,
-  usesSecureCookies,
   type SessionClaims,
 } from "@/lib/auth/session-cookie";
 import { db } from "./db";
@@ -20,9 +20,8 @@ export type CurrentSession = { user: User; sessionId: string; authenticatedAt: n
 // The session cookie's claims, decrypted once and never re-issued here
 // (lib/auth/session-cookie.ts says why not next-auth's auth()).
 async function sessionClaims(): Promise<SessionClaims | null> {
-  const secure = usesSecureCookies(await headers());
-  const value = (await cookies()).get(sessionCookieName(secure))?.value;
-  const token = await decodeSessionCookie(value, { secret: env.AUTH_SECRET, secure });
+  const value = (await cookies()).get(sessionCookieName(SECURE_SESSION_COOKIE))?.value;
+  const token = await decodeSessionCookie(value, { secret: env.AUTH_SECRET, secure: SECURE_SESSION_COOKIE });
   return token ? sessionFromToken(token) : null;
 }
 

@@ -6,7 +6,6 @@ import {
   SESSION_RENEW_AFTER_SECONDS,
   sessionCookieName,
   sessionFromToken,
-  usesSecureCookies,
 } from "@/lib/auth/session-cookie";
 
 const secret = "session-cookie-test-secret-0123456789abcdef";
@@ -58,13 +57,5 @@ describe("renewedSessionCookie", () => {
     const again = await decodeSessionCookie(renewed!, { secret, secure: false });
     expect(again).toMatchObject(claims);
     expect(again!.jti).not.toBe(token.jti);
-  });
-});
-
-describe("usesSecureCookies", () => {
-  it("follows X-Forwarded-Proto as next-auth does", () => {
-    expect(usesSecureCookies(new Headers({ "x-forwarded-proto": "http" }))).toBe(false);
-    expect(usesSecureCookies(new Headers({ "x-forwarded-proto": "https" }))).toBe(true);
-    expect(usesSecureCookies(new Headers())).toBe(true);
   });
 });
