@@ -1,6 +1,5 @@
-import NextAuth from "next-auth";
-import { NextRequest, NextResponse, type NextFetchEvent, type NextMiddleware } from "next/server";
-import { authConfig, isCompleteSession } from "@/lib/auth/config";
+import { NextRequest, NextResponse } from "next/server";
+import { isCompleteSession } from "@/lib/auth/config";
 import { contentSecurityPolicy } from "@/lib/auth/csp";
 import {
   appOrigin,
@@ -9,16 +8,40 @@ import {
   withoutJunkCallbackCookie,
 } from "@/lib/auth/request-guards";
 import { isProtectedPath } from "@/lib/auth/routes";
+import {
+  decodeSessionCookie,
+  renewedSessionCookie,
+  SECURE_SESSION_COOKIE,
+  sessionCookieName,
+  sessionCookieOptions,
+  sessionFromToken,
+} from "@/lib/auth/session-cookie";
 
 // Runs on the edge runtime: imports only edge-safe modules (no Prisma, no
 // jsonwebtoken). Pages and actions check the session again on the server.
-const { auth } = NextAuth(authConfig);
+// The session cookie is read here once, renewed only when it is due, and
+// removed when it cannot be read (lib/auth/session-cookie.ts).
+async function guard(request: NextRequest): Promise<NextResponse> {
+  const cookieName = sessionCookieName(SECURE_SESSION_COOKIE);
+  const cookie = request.cookies.get(cookieName)?.value;
+  const secret = process.env.AUTH_SECRET;
+  const token = await decodeSessionCookie(cookie, { secret, secure: SECURE_SESSION_COOKIE });
+  const response = respond(request, token ? sessionFromToken(token) : null);
+  if (cookie && !token) {
+    response.cookies.set(cookieName, "", {
+      ...sessionCookieOptions(SECURE_SESSION_COOKIE),
+      expires: new Date(0),
+    });
+  } else if (token && secret) {
+    const renewed = await renewedSessionCookie(token, { secret, secure: SECURE_SESSION_COOKIE });
+    if (renewed) response.cookies.set(cookieName, renewed, sessionCookieOptions(SECURE_SESSION_COOKIE));
+  }
+  return response;
+}
 
-// next-auth types its wrapper for route handlers; as middleware it takes the
-// request and the fetch event, as Next.js passes them.
-const guard = auth((request) => {
+function respond(request: NextRequest, session: ReturnType<typeof sessionFromToken>): NextResponse {
   const { pathname, search } = request.nextUrl;
-  if (isProtectedPath(pathname) && !isCompleteSession(request.auth)) {
+  if (isProtectedPath(pathname) && !isCompleteSession(session)) {
     const login = new URL("/login", request.nextUrl.origin);
     login.searchParams.set("callbackUrl", `${pathname}${search}`);
     return NextResponse.redirect(login);
@@ -32,9 +55,9 @@ const guard = auth((request) => {
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);
   return response;
-}) as unknown as NextMiddleware;
+}
 
-export default function middleware(request: NextRequest, event: NextFetchEvent) {
+export default function middleware(request: NextRequest) {
   // A development server is also reached as 127.0.0.1 or by its LAN address.
   const origins =
     process.env.NODE_ENV === "development" ? [appOrigin(), request.nextUrl.origin] : [appOrigin()];
@@ -45,11 +68,11 @@ export default function middleware(request: NextRequest, event: NextFetchEvent) 
   }
   if (hasJunkCallbackParam(request.nextUrl)) return new NextResponse("Bad request.", { status: 400 });
   const cookie = withoutJunkCallbackCookie(request.headers.get("cookie"));
-  if (cookie === null) return guard(request, event);
+  if (cookie === null) return guard(request);
   const headers = new Headers(request.headers);
   if (cookie) headers.set("cookie", cookie);
   else headers.delete("cookie");
-  return guard(new NextRequest(request.url, { method: request.method, headers }), event);
+  return guard(new NextRequest(request.url, { method: request.method, headers }));
 }
 
 export const config = {
