@@ -94,6 +94,52 @@ export async function ensureBuild(): Promise<string> {
   }
 }
 
+// A running `next start` reads its build lazily, and another suite may
+// rebuild TEST_DIST_DIR (after a source change) while it runs: each server
+// runs from a copy of its own, made under the build lock, at the same depth
+// so that the build's relative links into node_modules still resolve.
+let copies = 0;
+
+function removeStaleCopies(): void {
+  for (const entry of fs.readdirSync(path.join(root, ".tmp"))) {
+    const pid = /^next-run-(\d+)-/.exec(entry)?.[1];
+    if (!pid) continue;
+    try {
+      process.kill(Number(pid), 0);
+    } catch {
+      fs.rmSync(path.join(root, ".tmp", entry), { recursive: true, force: true });
+    }
+  }
+}
+
+async function copyOfBuild(): Promise<string> {
+  for (;;) {
+    await ensureBuild();
+    try {
+      fs.mkdirSync(lockDir, { recursive: false });
+    } catch {
+      if (!lockHolderAlive()) fs.rmSync(lockDir, { recursive: true, force: true });
+      await sleep(500);
+      continue;
+    }
+    try {
+      fs.writeFileSync(path.join(lockDir, "pid"), String(process.pid));
+      if (!fs.existsSync(path.join(distPath, "SOURCE_STAMP"))) continue;
+      removeStaleCopies();
+      const copy = path.join(".tmp", `next-run-${process.pid}-${copies++}`);
+      fs.rmSync(path.join(root, copy), { recursive: true, force: true });
+      fs.cpSync(distPath, path.join(root, copy), {
+        recursive: true,
+        verbatimSymlinks: true,
+        filter: (source) => source !== path.join(distPath, "cache"),
+      });
+      return copy;
+    } finally {
+      fs.rmSync(lockDir, { recursive: true, force: true });
+    }
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer().listen(0, "127.0.0.1", () => {
@@ -118,6 +164,8 @@ export type StartOptions = {
   /** Extra NODE_OPTIONS, e.g. `--require` of a resolution hook. */
   nodeOptions?: string;
   port?: number;
+  /** The build to run, relative to the project; TEST_DIST_DIR by default. */
+  distDir?: string;
 };
 
 // Starts `next start` on the test build. NODE_ENV is production; the caller
@@ -128,7 +176,7 @@ export function spawnApp(options: StartOptions & { port: number }): ChildProcess
     HOME: process.env.HOME,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
-    NEXT_DIST_DIR: TEST_DIST_DIR,
+    NEXT_DIST_DIR: options.distDir ?? TEST_DIST_DIR,
     NODE_OPTIONS: options.nodeOptions,
     ...options.env,
   };
@@ -158,13 +206,18 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 export async function startApp(options: StartOptions = {}): Promise<AppServer> {
-  await ensureBuild();
+  const distDir = await copyOfBuild();
   const port = options.port ?? (await freePort());
-  const child = spawnApp({ ...options, port });
+  const child = spawnApp({ ...options, port, distDir });
+  const stop = async () => {
+    await stopChild(child);
+    fs.rmSync(path.join(root, distDir), { recursive: true, force: true });
+  };
   const origin = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) {
+      await stop();
       throw new Error(`next start exited with code ${child.exitCode}:\n${child.captured.join("")}`);
     }
     try {
@@ -174,12 +227,12 @@ export async function startApp(options: StartOptions = {}): Promise<AppServer> {
       // Not listening yet.
     }
     if (Date.now() > deadline) {
-      await stopChild(child);
+      await stop();
       throw new Error(`next start was not ready after 60 s:\n${child.captured.join("")}`);
     }
     await sleep(200);
   }
-  return { origin, port, output: () => child.captured.join(""), stop: () => stopChild(child) };
+  return { origin, port, output: () => child.captured.join(""), stop };
 }
 
 // A migrated SQLite file of the suite's own, copied from the run's template
