@@ -1,45 +1,18 @@
 /** @jest-environment node */
-import net from "node:net";
 import { GET as me } from "@/app/api/me/route";
 import { createPrismaClient, isDatabaseUnavailable } from "@/lib/server/db";
+import { startRelay, viaRelay, type Relay } from "../helpers/tcp-relay";
 
 // Runs only under `npm run test:pg`: the app reaches PostgreSQL through a TCP
-// relay that the test cuts and restores, as a network outage would.
-function startRelay(target: URL, port = 0) {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
-      socket.on("error", () => socket.destroy());
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  return new Promise<{ port: number; cut: () => Promise<void> }>((resolve) =>
-    server.listen(port, "127.0.0.1", () =>
-      resolve({
-        port: (server.address() as net.AddressInfo).port,
-        cut: () =>
-          new Promise((done) => {
-            for (const socket of sockets) socket.destroy();
-            server.close(() => done());
-          }),
-      }),
-    ),
-  );
-}
-
+// relay (__tests__/helpers/tcp-relay.ts) that the test cuts and restores.
 describe("a PostgreSQL outage", () => {
   const target = new URL(process.env.DATABASE_URL as string);
-  let relay: Awaited<ReturnType<typeof startRelay>>;
+  let relay: Relay;
   let client: ReturnType<typeof createPrismaClient>;
 
   beforeAll(async () => {
     relay = await startRelay(target);
-    const viaRelay = new URL(target);
-    viaRelay.host = `127.0.0.1:${relay.port}`;
-    client = createPrismaClient(viaRelay.toString());
+    client = createPrismaClient(viaRelay(target, relay));
     (globalThis as { prisma?: unknown }).prisma = client;
   });
   afterAll(async () => {
