@@ -65,9 +65,10 @@ export const authConfig = {
     },
   },
   logger: {
-    // next-auth logs a stack for every failed sign-in; keep the error name
-    // only, so that no credential can reach the logs.
-    error: (error: Error) => console.error(`[auth] ${error.name}`),
+    // next-auth logs a stack for every failed sign-in; keep the error's type
+    // only, so that no credential can reach the logs. Its name is minified in
+    // a build ("rW"); the type ("JWTSessionError") is not.
+    error: (error: Error & { type?: string }) => console.error(`[auth] ${error.type ?? error.name}`),
     warn: () => {},
     debug: () => {},
   },
