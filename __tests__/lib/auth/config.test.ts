@@ -1,4 +1,4 @@
-import { isCompleteSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
+import { authConfig, isCompleteSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
 
 const signedInAt = 1_800_000_000;
 const session = {
@@ -28,5 +28,18 @@ describe("isCompleteSession", () => {
   it("refuses a sign-in time from the future beyond a minute of clock difference", () => {
     expect(isCompleteSession(session, (signedInAt - 30) * 1000)).toBe(true);
     expect(isCompleteSession(session, (signedInAt - 600) * 1000)).toBe(false);
+  });
+});
+
+describe("the next-auth logger", () => {
+  it("logs an error by its type only, never its message or cause", () => {
+    const log = jest.spyOn(console, "error").mockImplementation(() => {});
+    const error = Object.assign(new Error("password=hunter2hunter2", { cause: { code: "123456" } }), {
+      name: "rW", // a minified class name
+      type: "CredentialsSignin",
+    });
+    authConfig.logger.error(error);
+    expect(log.mock.calls).toEqual([["[auth] CredentialsSignin"]]);
+    log.mockRestore();
   });
 });
