@@ -5,6 +5,7 @@ import {
   appOrigin,
   hasJunkCallbackParam,
   isCrossSiteWrite,
+  isMalformedFormPost,
   withoutJunkCallbackCookie,
 } from "@/lib/auth/request-guards";
 import { isProtectedPath } from "@/lib/auth/routes";
@@ -57,7 +58,7 @@ function respond(request: NextRequest, session: ReturnType<typeof sessionFromTok
   return response;
 }
 
-export default function middleware(request: NextRequest) {
+export default async function middleware(request: NextRequest) {
   // A development server is also reached as 127.0.0.1 or by its LAN address.
   const origins =
     process.env.NODE_ENV === "development" ? [appOrigin(), request.nextUrl.origin] : [appOrigin()];
@@ -67,6 +68,9 @@ export default function middleware(request: NextRequest) {
     return new NextResponse("Cross-site request refused.", { status: 403 });
   }
   if (hasJunkCallbackParam(request.nextUrl)) return new NextResponse("Bad request.", { status: 400 });
+  if (!request.nextUrl.pathname.startsWith("/api/") && (await isMalformedFormPost(request))) {
+    return new NextResponse("Bad request: the form could not be read.", { status: 400 });
+  }
   const cookie = withoutJunkCallbackCookie(request.headers.get("cookie"));
   if (cookie === null) return guard(request);
   const headers = new Headers(request.headers);

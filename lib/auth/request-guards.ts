@@ -68,3 +68,45 @@ export function hasJunkCallbackParam(url: URL): boolean {
     url.searchParams.getAll("callbackUrl").some((value) => !isHttpUrl(value))
   );
 }
+
+function parseJson(value: FormDataEntryValue | null): unknown {
+  if (typeof value !== "string") return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+// A form posted without JavaScript names its server action in React's hidden
+// fields: "$ACTION_REF_n", a descriptor "$ACTION_n:0" ({"id","bound":"$@k"})
+// and the bound arguments "$ACTION_n:k" (the form state, a JSON array).
+// Next.js answers a 500 when such a body is not multipart at all or when a
+// bound row is missing or not JSON, so those are refused as bad input.
+export async function isMalformedFormPost(request: Request): Promise<boolean> {
+  const type = request.headers.get("content-type") ?? "";
+  if (
+    request.method !== "POST" ||
+    request.headers.has("next-action") ||
+    !type.startsWith("multipart/form-data")
+  ) {
+    return false;
+  }
+  let form: FormData;
+  try {
+    form = await request.clone().formData();
+  } catch {
+    return true;
+  }
+  for (const key of form.keys()) {
+    if (!key.startsWith("$ACTION_REF_")) continue;
+    const prefix = `$ACTION_${key.slice("$ACTION_REF_".length)}:`;
+    const descriptor = parseJson(form.get(`${prefix}0`)) as { id?: unknown; bound?: unknown } | undefined;
+    if (typeof descriptor !== "object" || descriptor === null || typeof descriptor.id !== "string")
+      return true;
+    if (descriptor.bound === null || descriptor.bound === undefined) continue;
+    const row = typeof descriptor.bound === "string" ? /^\$@([0-9a-f]+)$/.exec(descriptor.bound) : null;
+    if (!row || !Array.isArray(parseJson(form.get(`${prefix}${parseInt(row[1], 16)}`)))) return true;
+  }
+  return false;
+}

@@ -1,0 +1,229 @@
+/** @jest-environment node */
+import path from "node:path";
+import fc from "fast-check";
+import { freePort, startApp, type AppServer } from "@/__tests__/helpers/next-server";
+import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
+import { fuzzRuns, hostileString, openFreshDatabase } from "./fuzz-kit";
+import { formFields, multipartBody, MULTIPART_TYPE, postForm, setCookie, type Field } from "./http-forms";
+
+// Fuzzing over HTTP against a real `next start`, for what only the server
+// sees: wrong content types, broken multipart bodies, forged action ids and
+// React's hidden action fields, junk cookies and parameters for next-auth.
+// Whatever arrives, the answer is never a 5xx.
+const databaseUrl = openFreshDatabase("fuzz-http");
+jest.setTimeout(600_000);
+
+let app: AppServer;
+// Fuzzed posts may sign the first out (a "Sign out" form); the second
+// keeps a session for the cookie tests.
+let session: string;
+let keptSession: string;
+let ipCounter = 0;
+const nextIp = () => `198.18.9.${(ipCounter++ % 250) + 1}`;
+
+// The pages with forms, and a field of each form to find it by.
+const FORMS: [page: string, field: string][] = [
+  ["/register", "username"],
+  ["/login", "identifier"],
+  ["/token_input", "token"],
+  ["/token", ""],
+  ["/settings/security", "password"],
+];
+const actionFields = new Map<string, Field[]>();
+
+async function signIn(user: TestUser, extraCookie?: string): Promise<string> {
+  const hidden = await formFields(app.origin, "/login", "identifier");
+  const login = await postForm(
+    app.origin,
+    "/login",
+    [...hidden, ["identifier", user.username], ["password", user.password]],
+    extraCookie ? { cookie: extraCookie } : {},
+  );
+  const challenge = [(setCookie(login, "2fa-challenge") as string).split(";")[0], extraCookie]
+    .filter(Boolean)
+    .join("; ");
+  const verifyPath = login.headers.get("location") as string;
+  const verifyHidden = await formFields(app.origin, verifyPath, "code", challenge);
+  const verify = await postForm(
+    app.origin,
+    verifyPath,
+    [...verifyHidden, ["code", await currentCode(user.secret)]],
+    { cookie: challenge },
+  );
+  return (setCookie(verify, "authjs.session-token") as string).split(";")[0];
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  app = await startApp({
+    port,
+    env: {
+      DATABASE_URL: databaseUrl,
+      AUTH_SECRET: process.env.AUTH_SECRET,
+      JWT_SECRET: process.env.JWT_SECRET,
+      TOTP_ENCRYPTION_KEY: process.env.TOTP_ENCRYPTION_KEY,
+      APP_URL: `http://127.0.0.1:${port}`,
+      MAIL_OUTBOX_DIR: path.join(process.env.JEST_RUN_DIR as string, "outbox-fuzz-http"),
+    },
+  });
+  session = await signIn(await createEnrolledUser());
+  keptSession = await signIn(await createEnrolledUser());
+  for (const [page, field] of FORMS) {
+    const signedIn = page === "/token" || page.startsWith("/settings");
+    const html = await (
+      await fetch(`${app.origin}${page}`, { headers: signedIn ? { cookie: session } : {} })
+    ).text();
+    const form = [...html.matchAll(/<form\b[\s\S]*?<\/form>/g)].find(([markup]) =>
+      field ? markup.includes(`name="${field}"`) : markup.includes("$ACTION"),
+    );
+    if (!form) throw new Error(`no form on ${page}`);
+    const hidden = [...form[0].matchAll(/<input\b[^>]*type="hidden"[^>]*>/g)].map(([tag]): Field => {
+      const name = /name="([^"]*)"/.exec(tag)?.[1] ?? "";
+      const value = /value="([^"]*)"/.exec(tag)?.[1] ?? "";
+      return [name.replace(/&quot;/g, '"'), value.replace(/&quot;/g, '"')];
+    });
+    actionFields.set(page, hidden);
+  }
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+const page = fc.constantFrom(...FORMS.map(([target]) => target));
+const contentType = fc.oneof(
+  fc.constant(MULTIPART_TYPE),
+  fc.constantFrom(
+    "multipart/form-data",
+    "multipart/form-data; boundary=",
+    "multipart/form-data; boundary=other",
+    "application/x-www-form-urlencoded",
+    "text/plain;charset=UTF-8",
+    "application/json",
+    "text/x-component",
+    "",
+  ),
+  fc.string({ maxLength: 40 }),
+);
+// React's hidden fields, kept, corrupted or dropped one by one.
+const corrupt = (fields: Field[]): fc.Arbitrary<Field[]> =>
+  fc
+    .array(fc.oneof(fc.constant("keep"), fc.constant("drop"), hostileString), {
+      minLength: fields.length,
+      maxLength: fields.length,
+    })
+    .map((choices) =>
+      fields.flatMap(([name, value], index): Field[] => {
+        const choice = choices[index];
+        if (choice === "keep") return [[name, value]];
+        if (choice === "drop") return [];
+        return [[name, choice.slice(0, 2_000)]];
+      }),
+    );
+const body = (target: string): fc.Arbitrary<string | Uint8Array> =>
+  fc.oneof(
+    fc
+      .tuple(
+        corrupt(actionFields.get(target) ?? []),
+        fc.array(fc.tuple(fc.string({ maxLength: 20 }), hostileString), { maxLength: 4 }),
+      )
+      .map(([hidden, extra]) =>
+        multipartBody([...hidden, ...extra.map(([name, value]): Field => [name, value.slice(0, 5_000)])]),
+      ),
+    hostileString,
+    fc.uint8Array({ maxLength: 5_000 }),
+    fc.jsonValue().map((value) => JSON.stringify(value) ?? ""),
+  );
+const actionHeader = fc.option(
+  fc.oneof(fc.stringMatching(/^[0-9a-f]{42}$/), fc.stringMatching(/^[\x21-\x7e]{0,80}$/)),
+  { freq: 2 },
+);
+
+describe("fuzzing the server actions over HTTP", () => {
+  it("answers any content type, body, action id and hidden field from the app's origin without a 5xx", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        page.chain((target) => fc.tuple(fc.constant(target), body(target))),
+        contentType,
+        actionHeader,
+        fc.boolean(),
+        async ([target, payload], type, action, signedIn) => {
+          const headers: Record<string, string> = { origin: app.origin, "x-forwarded-for": nextIp() };
+          if (type) headers["content-type"] = type;
+          if (action !== null) headers["next-action"] = action;
+          if (signedIn) headers.cookie = session;
+          const response = await fetch(`${app.origin}${target}`, {
+            method: "POST",
+            headers,
+            body: typeof payload === "string" ? payload : new Blob([new Uint8Array(payload)]),
+            redirect: "manual",
+          });
+          await response.arrayBuffer();
+          if (response.status >= 500) {
+            throw new Error(
+              `${target} answered ${response.status} to ${JSON.stringify({ type, action, signedIn })} ${JSON.stringify(
+                typeof payload === "string" ? payload.slice(0, 300) : `<${payload.length} bytes>`,
+              )}`,
+            );
+          }
+        },
+      ),
+      fuzzRuns(200),
+    );
+  });
+});
+
+describe("junk next-auth callback URLs (a cookie tossed from a sibling subdomain)", () => {
+  const junk = ["aaaa", "javascript%3Aalert(1)", "%zz", "", "%22quoted%22"];
+
+  it("signing in still works with a junk callback-url cookie", async () => {
+    const signedIn = await signIn(await createEnrolledUser(), "authjs.callback-url=aaaa");
+    expect(signedIn).toMatch(/^authjs\.session-token=ey/);
+  });
+
+  it.each(junk)("a callback-url cookie %j neither signs the user out nor breaks /api/auth", async (value) => {
+    const tossed = `authjs.callback-url=${value}`;
+    const dashboard = await fetch(`${app.origin}/dashboard`, {
+      headers: { cookie: `${keptSession}; ${tossed}` },
+      redirect: "manual",
+    });
+    expect(dashboard.status).toBe(200);
+    for (const route of ["/api/auth/session", "/api/auth/csrf", "/api/auth/providers"]) {
+      const response = await fetch(`${app.origin}${route}`, {
+        headers: { cookie: tossed },
+        redirect: "manual",
+      });
+      expect(response.status).toBe(200);
+    }
+  });
+
+  it("a junk callbackUrl parameter to next-auth's routes is a 400, not a 500", async () => {
+    for (const route of ["/api/auth/session", "/api/auth/signin", "/api/auth/providers"]) {
+      const response = await fetch(`${app.origin}${route}?callbackUrl=aaaa`, { redirect: "manual" });
+      expect(response.status).toBe(400);
+    }
+  });
+});
+
+describe("oversized API bodies over HTTP", () => {
+  it("a 1 MB body to /api/token/validate, sent in chunks without a length, is a 413", async () => {
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 16) controller.close();
+        else {
+          controller.enqueue(chunk);
+          sent += 1;
+        }
+      },
+    });
+    const response = await fetch(`${app.origin}/api/token/validate`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": nextIp() },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(response.status).toBe(413);
+  });
+});
