@@ -34,15 +34,27 @@ export const newPasswordSchema = z
     error: "This password is too common. Choose a longer or less predictable one.",
   });
 
+// DESIGN §5: no password equal to or containing the username.
+const CONTAINS_USERNAME = "Your password must not contain your username";
+const containsUsername = (password: string, username: string): boolean =>
+  password.toLowerCase().includes(username.toLowerCase());
+
 // Compared only when the input is an object whose username and password are valid
 // (normalised strings), so that a bad field is reported rather than thrown on.
 export const registerSchema = z
   .object({ username: usernameSchema, email: emailSchema, password: newPasswordSchema })
-  .refine((data) => !data.password.toLowerCase().includes(data.username), {
-    error: "Your password must not contain your username",
+  .refine((data) => !containsUsername(data.password, data.username), {
+    error: CONTAINS_USERNAME,
     path: ["password"],
     when: ({ issues }) => issues.every((issue) => issue.path?.[0] === "email"),
   });
+
+// A signed-in user's new password, under the same rules as at registration.
+export function changePasswordSchema(username: string) {
+  return z.object({
+    newPassword: newPasswordSchema.refine((value) => !containsUsername(value, username), CONTAINS_USERNAME),
+  });
+}
 
 const IDENTIFIER = "Enter your username or email";
 const LOGIN_PASSWORD = "Enter your password";

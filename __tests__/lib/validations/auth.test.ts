@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import { commonPasswordCount, isCommonPassword } from "@/lib/server/common-passwords";
 import {
+  changePasswordSchema,
   emailCodeSchema,
   emailSchema,
   fieldErrors,
@@ -134,6 +135,31 @@ describe("registerSchema", () => {
   it("reports every missing field", () => {
     const result = registerSchema.safeParse({});
     expect(Object.keys(fieldErrors(result.error!)).sort()).toEqual(["email", "password", "username"]);
+  });
+});
+
+describe("changePasswordSchema", () => {
+  const schema = changePasswordSchema("alice_smith");
+
+  it("accepts a new password under the registration rules", () => {
+    expect(schema.parse({ newPassword: "river tulip orbit" })).toEqual({ newPassword: "river tulip orbit" });
+  });
+
+  it.each([
+    ["too short", "short", ["Password must be at least 8 characters"]],
+    ["too long", "x".repeat(129), ["Password must be at most 128 characters"]],
+    ["common", "password1", [TOO_COMMON]],
+    ["the username", "ALICE_SMITH", ["Your password must not contain your username"]],
+    ["containing the username", "my-alice_smith-2024", ["Your password must not contain your username"]],
+  ])("refuses a password that is %s", (_name, newPassword, expected) => {
+    expect(messages(schema, { newPassword })).toEqual(expected);
+  });
+
+  it("fails without throwing on input of any type", () => {
+    for (const newPassword of [undefined, null, 42, {}, new File(["x"], "x.txt"), "\u0000\uD800🦊"]) {
+      expect(schema.safeParse({ newPassword }).success).toBe(false);
+    }
+    expect(schema.safeParse(null).success).toBe(false);
   });
 });
 
