@@ -5,9 +5,19 @@ import { authConfig } from "@/lib/auth/config";
 import { issueAccessToken } from "@/lib/server/access-tokens";
 import { getUserById } from "@/lib/server/accounts";
 import { consumeVerifiedChallenge } from "@/lib/server/challenge";
+import { applySessionUpdate } from "@/lib/server/session-grant";
 
-export const { handlers, auth, signIn, signOut } = NextAuth({
+export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
   ...authConfig,
+  callbacks: {
+    ...authConfig.callbacks,
+    jwt(params) {
+      // An update may come from any browser (POST /api/auth/session): it can
+      // only move this session to the next version, on a grant the server made.
+      if (params.trigger === "update") return applySessionUpdate(params.token, params.session);
+      return authConfig.callbacks.jwt(params);
+    },
+  },
   providers: [
     Credentials({
       // The only credential is a sign-in challenge whose second factor was

@@ -1,6 +1,7 @@
 /** @jest-environment node */
 import fc from "fast-check";
 import {
+  changePasswordAction,
   confirmReenrolAction,
   regenerateRecoveryCodesAction,
   sendReauthCodeAction,
@@ -139,7 +140,13 @@ const wrongCodeTries: Allowance = {
   ...rateLimitCounters("code:account:"),
   SignInChallenge: { change: (_row, fields) => fields.every((name) => name === "failedAttempts") },
 };
-const reauthTries = rateLimitCounters("password:account:", "code:account:");
+// The signed-in browser is a known device: its tries count under its own keys (lib/server/known-device.ts).
+const reauthTries = rateLimitCounters(
+  "password:account:",
+  "code:account:",
+  "password:device:",
+  "code:device:",
+);
 const emailCodeSent: Allowance = {
   ...rateLimitCounters("email-code-send:account:"),
   EmailCode: { add: () => true },
@@ -217,6 +224,18 @@ const TARGETS: Target[] = [
     runs: 60,
   },
   {
+    name: "changePasswordAction",
+    action: changePasswordAction,
+    session: "signed-in",
+    input: formEntries(["password", "newPassword", "code"], {
+      password: fc.oneof(fc.constant("__member_password__"), fc.string({ minLength: 1, maxLength: 40 })),
+      newPassword: fc.oneof(fc.constant("__member_password__"), fc.string({ minLength: 8, maxLength: 140 })),
+      code: fc.oneof(sixDigits, recoveryLike),
+    }),
+    allow: [reauthTries],
+    runs: 100,
+  },
+  {
     name: "issueTokenAction",
     action: issueTokenAction,
     session: "signed-in",
@@ -254,7 +273,7 @@ describe.each(TARGETS)("fuzzing $name", ({ name, action, session, input, allow, 
     await fc.assert(
       fc.asyncProperty(input, previousState, cookie, async (entries, previous, forged) => {
         await db.rateLimit.deleteMany({
-          where: { key: { startsWith: session === "enrolling" ? "code:account:" : "password:account:" } },
+          where: { key: { startsWith: session === "enrolling" ? "code:account:" : "password:" } },
         });
         const browser = await browserFor(session, forged);
         const fields = entries.map(([field, value]): [string, string | Blob] => [

@@ -3,6 +3,7 @@ import { render } from "@react-email/render";
 import type { ReactElement } from "react";
 import AccessTokenEmail, * as accessToken from "@/emails/access-token";
 import NewSignInEmail, * as newSignIn from "@/emails/new-sign-in";
+import PasswordChangedEmail, * as passwordChanged from "@/emails/password-changed";
 import RecoveryCodeUsedEmail, * as recoveryCodeUsed from "@/emails/recovery-code-used";
 import SignInCodeEmail, * as signInCode from "@/emails/sign-in-code";
 import TwoFactorChangedEmail, * as twoFactorChanged from "@/emails/two-factor-changed";
@@ -23,6 +24,7 @@ describe("email templates", () => {
       <RecoveryCodeUsedEmail key="4" {...RecoveryCodeUsedEmail.PreviewProps} />,
       <TwoFactorChangedEmail key="5" {...TwoFactorChangedEmail.PreviewProps} />,
       <WelcomeEmail key="6" {...WelcomeEmail.PreviewProps} />,
+      <PasswordChangedEmail key="7" {...PasswordChangedEmail.PreviewProps} />,
     ];
     for (const element of elements) {
       const { html, text } = await renderBoth(element);
@@ -71,6 +73,7 @@ describe("email templates", () => {
       <NewSignInEmail key="1" {...NewSignInEmail.PreviewProps} settingsUrl={settingsUrl} />,
       <RecoveryCodeUsedEmail key="2" {...RecoveryCodeUsedEmail.PreviewProps} settingsUrl={settingsUrl} />,
       <TwoFactorChangedEmail key="3" {...TwoFactorChangedEmail.PreviewProps} settingsUrl={settingsUrl} />,
+      <PasswordChangedEmail key="4" {...PasswordChangedEmail.PreviewProps} settingsUrl={settingsUrl} />,
     ];
     for (const element of notices) {
       const { html, text } = await renderBoth(element);
@@ -103,6 +106,14 @@ describe("email templates", () => {
     const { text } = await renderBoth(<TwoFactorChangedEmail {...TwoFactorChangedEmail.PreviewProps} />);
     expect(text).toContain("A new authenticator app was set up");
     expect(twoFactorChanged.subject).toBe("Your two-factor settings changed");
+  });
+
+  it("says the password changed, from where, and that other sessions ended", async () => {
+    const { text } = await renderBoth(<PasswordChangedEmail {...PasswordChangedEmail.PreviewProps} />);
+    expect(text).toContain("The password of your account was changed.");
+    expect(text).toContain("Every other session was signed out");
+    expect(text).toContain("Browser: Firefox on Linux");
+    expect(passwordChanged.subject).toBe("Your password was changed");
   });
 
   it("welcomes the user with a link to the app", async () => {

@@ -18,7 +18,9 @@ export default async function LoginPage({ searchParams }: Props) {
       ? "Your sign-in expired or had too many wrong codes. Sign in again."
       : params.signedOut !== undefined
         ? "You have been signed out."
-        : undefined;
+        : params.passwordChanged !== undefined
+          ? "Your password was changed and every session was signed out. Sign in with your new password."
+          : undefined;
   return (
     <div className="card mx-auto max-w-md space-y-6">
       <h1 className="text-2xl font-bold">Sign in</h1>

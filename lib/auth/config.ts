@@ -44,8 +44,10 @@ export const authConfig = {
   trustHost: true,
   providers: [],
   callbacks: {
-    jwt({ token, user }) {
-      if (user) {
+    // Never acts on an update (trigger "update"), whose data a browser can
+    // send: auth.ts's jwt callback handles those.
+    jwt({ token, user, trigger }) {
+      if (user && trigger !== "update") {
         // auth.ts's authorize() returns a user only after the second factor.
         token.sub = user.id;
         token.sv = user.sessionVersion ?? 0;

@@ -1,5 +1,6 @@
 import "server-only";
 import { Prisma, type User } from "@prisma/client";
+import { endPendingSignIns } from "./challenge";
 import { db } from "./db";
 import { encryptSecret } from "./encryption";
 import { generateTotpSecret } from "./totp";
@@ -52,4 +53,23 @@ export async function replacePasswordHash(userId: string, passwordHash: string):
 // Ends every session and access token the user holds (DESIGN §5).
 export async function revokeAllSessions(userId: string): Promise<void> {
   await db.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
+}
+
+// A new password ends every other session and access token (a new session
+// version) and every sign-in still waiting for its second step, which began
+// with the old password. Only from the version the caller's session holds:
+// false, and nothing changed, when another change moved it on meanwhile.
+export async function changePassword(
+  userId: string,
+  fromVersion: number,
+  passwordHash: string,
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.user.updateMany({
+      where: { id: userId, sessionVersion: fromVersion },
+      data: { passwordHash, sessionVersion: fromVersion + 1 },
+    });
+    if (count === 1) await endPendingSignIns(userId, tx);
+    return count === 1;
+  });
 }

@@ -164,6 +164,17 @@ export async function consumeVerifiedChallenge(token: string): Promise<string | 
   return row?.userId ?? null;
 }
 
+// A sign-in ends without a session by setting consumedAt with verifiedAt unset.
+export async function endPendingSignIns(
+  userId: string,
+  client: Prisma.TransactionClient = db,
+): Promise<void> {
+  await client.signInChallenge.updateMany({
+    where: { userId, purpose: "signin", consumedAt: null },
+    data: { consumedAt: new Date() },
+  });
+}
+
 export async function currentChallengeToken(): Promise<string | null> {
   return challengeToken();
 }

@@ -11,7 +11,8 @@ export type SecurityEventType =
   | "sign_in_failed_code"
   | "recovery_code_used"
   | "recovery_codes_regenerated"
-  | "signed_out_everywhere";
+  | "signed_out_everywhere"
+  | "password_changed";
 
 export const EVENT_LABELS: Record<SecurityEventType, string> = {
   registered: "Account created",
@@ -23,6 +24,7 @@ export const EVENT_LABELS: Record<SecurityEventType, string> = {
   recovery_code_used: "Recovery code used",
   recovery_codes_regenerated: "Recovery codes regenerated",
   signed_out_everywhere: "Signed out everywhere",
+  password_changed: "Password changed",
 };
 
 export async function recordSecurityEvent(

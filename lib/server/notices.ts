@@ -4,6 +4,7 @@ import { afterResponse } from "./after-response";
 import { env } from "./env";
 import {
   sendNewSignInEmail,
+  sendPasswordChangedEmail,
   sendRecoveryCodeUsedEmail,
   sendTwoFactorChangedEmail,
   sendWelcomeEmail,
@@ -56,6 +57,18 @@ export function noticeTwoFactorChanged(user: Recipient, context: RequestContext,
       change,
       time: now(),
       ip: context.ip,
+      settingsUrl: settingsUrl(),
+    }),
+  );
+}
+
+export function noticePasswordChanged(user: Recipient, context: RequestContext) {
+  return afterResponse(() =>
+    sendPasswordChangedEmail(user.email, {
+      username: user.username,
+      time: now(),
+      ip: context.ip,
+      browser: context.userAgent || "unknown",
       settingsUrl: settingsUrl(),
     }),
   );

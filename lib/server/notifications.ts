@@ -5,6 +5,10 @@ import AccessTokenEmail, {
   type AccessTokenEmailProps,
 } from "@/emails/access-token";
 import NewSignInEmail, { subject as newSignInSubject, type NewSignInEmailProps } from "@/emails/new-sign-in";
+import PasswordChangedEmail, {
+  subject as passwordChangedSubject,
+  type PasswordChangedEmailProps,
+} from "@/emails/password-changed";
 import RecoveryCodeUsedEmail, {
   subject as recoveryCodeUsedSubject,
   type RecoveryCodeUsedEmailProps,
@@ -56,6 +60,13 @@ export function sendTwoFactorChangedEmail(
   props: TwoFactorChangedEmailProps,
 ): Promise<SendMailResult> {
   return send(to, twoFactorChangedSubject, createElement(TwoFactorChangedEmail, props));
+}
+
+export function sendPasswordChangedEmail(
+  to: string,
+  props: PasswordChangedEmailProps,
+): Promise<SendMailResult> {
+  return send(to, passwordChangedSubject, createElement(PasswordChangedEmail, props));
 }
 
 export function sendWelcomeEmail(to: string, props: WelcomeEmailProps): Promise<SendMailResult> {

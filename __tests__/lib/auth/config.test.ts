@@ -31,6 +31,16 @@ describe("isCompleteSession", () => {
   });
 });
 
+describe("the edge jwt callback", () => {
+  it("takes nothing from an update, whose data any browser can send", async () => {
+    const jwt = authConfig.callbacks.jwt as unknown as (params: object) => unknown;
+    const token = { sub: "u1", sv: 0, sid: "s1", at: signedInAt };
+    const claims = { sv: 9, mfa: true, sid: "s2", at: signedInAt + 60, sub: "u2", sessionVersion: 9 };
+    expect(await jwt({ token, trigger: "update", session: claims })).toEqual(token);
+    expect(await jwt({ token, trigger: "update", session: claims, user: { id: "u2" } })).toEqual(token);
+  });
+});
+
 describe("the next-auth logger", () => {
   it("logs an error by its type only, never its message or cause", () => {
     const log = jest.spyOn(console, "error").mockImplementation(() => {});

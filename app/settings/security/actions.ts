@@ -1,32 +1,39 @@
 "use server";
 
-import { redirect } from "next/navigation";
+import { redirect, unstable_rethrow } from "next/navigation";
 import { z } from "zod";
-import { signOut } from "@/auth";
-import { revokeAllSessions } from "@/lib/server/accounts";
+import { signOut, unstable_update } from "@/auth";
+import { changePassword, revokeAllSessions } from "@/lib/server/accounts";
 import { createReauthChallenge } from "@/lib/server/challenge";
 import { maskEmail, sendSignInCode } from "@/lib/server/email-sign-in";
 import { recordSecurityEvent } from "@/lib/server/events";
-import { noticeTwoFactorChanged } from "@/lib/server/notices";
+import { noticePasswordChanged, noticeTwoFactorChanged } from "@/lib/server/notices";
+import { hashPassword } from "@/lib/server/password";
 import { reauthenticate } from "@/lib/server/reauthenticate";
 import { replaceRecoveryCodes } from "@/lib/server/recovery-codes";
 import { getRequestContext } from "@/lib/server/request-context";
-import { getCurrentSession } from "@/lib/server/session";
+import { getCurrentSession, type CurrentSession } from "@/lib/server/session";
+import { grantNextSessionVersion } from "@/lib/server/session-grant";
 import { confirmTotpReenrolment, describeTotpSetup, startTotpReenrolment } from "@/lib/server/two-factor";
 import { orUnavailableForm, orUnavailablePage } from "@/lib/server/unavailable";
-import { fieldErrors, totpCodeSchema } from "@/lib/validations/auth";
+import { changePasswordSchema, fieldErrors, totpCodeSchema } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
 
 export type RegenerateState = FormState & { recoveryCodes?: string[] };
+export type ChangePasswordState = FormState & { done?: boolean };
 export type ReenrolState = FormState & {
   setup?: { qrCodeDataUrl: string; setupKey: string };
   done?: boolean;
 };
 
-async function sessionOrLogin() {
+async function currentOrLogin(): Promise<CurrentSession> {
   const current = await getCurrentSession();
   if (!current) redirect("/login?callbackUrl=%2Fsettings%2Fsecurity");
-  return current.user;
+  return current;
+}
+
+async function sessionOrLogin() {
+  return (await currentOrLogin()).user;
 }
 
 export async function regenerateRecoveryCodesAction(
@@ -45,6 +52,55 @@ async function regenerateRecoveryCodes(formData: FormData): Promise<RegenerateSt
   await recordSecurityEvent(user.id, "recovery_codes_regenerated", context);
   await noticeTwoFactorChanged(user, context, "New recovery codes were made; the old ones no longer work.");
   return { recoveryCodes, message: "Your old recovery codes no longer work." };
+}
+
+export async function changePasswordAction(
+  _previous: ChangePasswordState,
+  formData: FormData,
+): Promise<ChangePasswordState> {
+  return orUnavailableForm(() => changeAccountPassword(formData), {});
+}
+
+// ASVS 6.2.2, 6.2.3, 7.4.3: the current password and a second factor, a new
+// password under the registration rules; then every other session and
+// access token ends, while this browser stays signed in.
+async function changeAccountPassword(formData: FormData): Promise<ChangePasswordState> {
+  const current = await currentOrLogin();
+  const { user } = current;
+  // Checked before re-authenticating, so that no code is spent on a change that cannot happen.
+  const parsed = changePasswordSchema(user.username).safeParse({ newPassword: formData.get("newPassword") });
+  if (!parsed.success) return { errors: fieldErrors(parsed.error) };
+  const { newPassword } = parsed.data;
+  if (newPassword === formData.get("password")) {
+    return { errors: { newPassword: ["Choose a password different from your current one"] } };
+  }
+  const check = await reauthenticate(user, formData);
+  if (!check.ok) return check.state;
+  const changed = await changePassword(user.id, user.sessionVersion, await hashPassword(newPassword));
+  // Another change (sign out everywhere) ended this session meanwhile.
+  if (!changed) redirect("/login?expired=1");
+  const context = await getRequestContext();
+  await recordSecurityEvent(user.id, "password_changed", context);
+  await noticePasswordChanged(user, context);
+  if (!(await keepThisSession(current))) await signOut({ redirectTo: "/login?passwordChanged=1" });
+  return {
+    done: true,
+    message: "Your password was changed. Every other session was signed out and your access tokens revoked.",
+  };
+}
+
+// Re-issues this browser's session cookie at the new session version (auth.ts
+// accepts the update on the server's grant only). False if it was not.
+async function keepThisSession(current: CurrentSession): Promise<boolean> {
+  const from = current.user.sessionVersion;
+  try {
+    const updated = await unstable_update(grantNextSessionVersion(current.sessionId, from));
+    return updated?.sessionVersion === from + 1;
+  } catch (error) {
+    unstable_rethrow(error);
+    console.error(`[auth] could not re-issue the session: ${error instanceof Error ? error.name : "error"}`);
+    return false;
+  }
 }
 
 export async function startReenrolAction(_previous: ReenrolState, formData: FormData): Promise<ReenrolState> {

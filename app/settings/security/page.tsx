@@ -6,6 +6,7 @@ import { listRecentSecurityEvents } from "@/lib/server/events";
 import { countRecoveryCodesLeft } from "@/lib/server/recovery-codes";
 import { requireSession } from "@/lib/server/session";
 import { signOutEverywhereAction } from "./actions";
+import { PasswordForm } from "./password-form";
 import { ReauthCodeButton } from "./reauth-code-button";
 import { ReenrolForm } from "./reenrol-form";
 import { RegenerateForm } from "./regenerate-form";
@@ -84,6 +85,12 @@ export default async function SecuritySettingsPage() {
               : "You can also ask for a code by email when you sign in; email is weaker than your app, so keep the app as your main factor."}
           </p>
         )}
+      </Section>
+      <Section
+        title="Password"
+        description="You need your current password and a current code. Changing it signs out every other session and revokes your access tokens; this browser stays signed in."
+      >
+        <PasswordForm />
       </Section>
       <Section
         title="Recovery codes"
