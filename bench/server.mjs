@@ -80,12 +80,20 @@ export async function startServer() {
   prisma(["migrate", "deploy"], env);
 
   const log = fs.openSync(path.join(BENCH_DIR, "server.log"), "w");
-  const server = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    env,
-    detached: true,
-    stdio: ["ignore", log, log],
-  });
+  // BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROF
+    ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
+    : [];
+  const server = spawn(
+    process.execPath,
+    [...profile, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: root,
+      env,
+      detached: true,
+      stdio: ["ignore", log, log],
+    },
+  );
   const origin = `http://127.0.0.1:${port}`;
   const stop = () => {
     if (server.exitCode !== null || server.signalCode !== null) return;
