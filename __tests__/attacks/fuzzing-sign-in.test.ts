@@ -175,7 +175,8 @@ describe("fuzzing the second step", () => {
             securityEvents("sign_in_failed_code"),
             {
               SignInChallenge: {
-                change: (_row, fields) => fields.every((name) => name === "failedAttempts"),
+                change: (_row, fields) =>
+                  fields.every((name) => name === "failedAttempts" || name === "wrongCodes"),
               },
             },
           ),

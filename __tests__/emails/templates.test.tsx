@@ -3,6 +3,7 @@ import { render } from "@react-email/render";
 import type { ReactElement } from "react";
 import AccessTokenEmail, * as accessToken from "@/emails/access-token";
 import NewSignInEmail, * as newSignIn from "@/emails/new-sign-in";
+import PartialSignInEmail, * as partialSignIn from "@/emails/partial-sign-in";
 import PasswordChangedEmail, * as passwordChanged from "@/emails/password-changed";
 import RecoveryCodeUsedEmail, * as recoveryCodeUsed from "@/emails/recovery-code-used";
 import SignInCodeEmail, * as signInCode from "@/emails/sign-in-code";
@@ -25,6 +26,7 @@ describe("email templates", () => {
       <TwoFactorChangedEmail key="5" {...TwoFactorChangedEmail.PreviewProps} />,
       <WelcomeEmail key="6" {...WelcomeEmail.PreviewProps} />,
       <PasswordChangedEmail key="7" {...PasswordChangedEmail.PreviewProps} />,
+      <PartialSignInEmail key="8" {...PartialSignInEmail.PreviewProps} />,
     ];
     for (const element of elements) {
       const { html, text } = await renderBoth(element);
@@ -74,6 +76,7 @@ describe("email templates", () => {
       <RecoveryCodeUsedEmail key="2" {...RecoveryCodeUsedEmail.PreviewProps} settingsUrl={settingsUrl} />,
       <TwoFactorChangedEmail key="3" {...TwoFactorChangedEmail.PreviewProps} settingsUrl={settingsUrl} />,
       <PasswordChangedEmail key="4" {...PasswordChangedEmail.PreviewProps} settingsUrl={settingsUrl} />,
+      <PartialSignInEmail key="5" {...PartialSignInEmail.PreviewProps} settingsUrl={settingsUrl} />,
     ];
     for (const element of notices) {
       const { html, text } = await renderBoth(element);
@@ -114,6 +117,14 @@ describe("email templates", () => {
     expect(text).toContain("Every other session was signed out");
     expect(text).toContain("Browser: Firefox on Linux");
     expect(passwordChanged.subject).toBe("Your password was changed");
+  });
+
+  it("says the password was right but the second step failed, and to change the password", async () => {
+    const { text } = await renderBoth(<PartialSignInEmail {...PartialSignInEmail.PreviewProps} />);
+    expect(text).toContain("Someone entered the right password for your account, then 5 wrong codes");
+    expect(text).toContain("Browser: Firefox on Linux");
+    expect(text).toMatch(/Someone knows your password\. Change it now/);
+    expect(partialSignIn.subject).toBe("Someone signed in with your password but not your second factor");
   });
 
   it("welcomes the user with a link to the app", async () => {

@@ -143,6 +143,20 @@ export async function claimChallengeAttempt(id: string): Promise<boolean> {
   return count === 1;
 }
 
+// DESIGN §5: 5 wrong codes void a sign-in. Counts a code found wrong; true
+// for the one call whose code was the fifth wrong one, which ends the
+// sign-in, so that its owner is told once. Counted after the check, unlike
+// claimChallengeAttempt: a right code still being checked ends nothing.
+export async function recordWrongCode(id: string): Promise<boolean> {
+  const open = { id, verifiedAt: null, consumedAt: null };
+  await db.signInChallenge.updateMany({ where: open, data: { wrongCodes: { increment: 1 } } });
+  const { count } = await db.signInChallenge.updateMany({
+    where: { ...open, wrongCodes: { gte: MAX_CHALLENGE_FAILURES } },
+    data: { consumedAt: new Date() },
+  });
+  return count === 1;
+}
+
 export async function markChallengeVerified(id: string): Promise<boolean> {
   const { count } = await db.signInChallenge.updateMany({
     where: { id, verifiedAt: null, consumedAt: null, expiresAt: { gt: new Date() } },

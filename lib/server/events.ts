@@ -9,6 +9,7 @@ export type SecurityEventType =
   | "sign_in"
   | "sign_in_failed_password"
   | "sign_in_failed_code"
+  | "sign_in_stopped_at_code"
   | "recovery_code_used"
   | "recovery_codes_regenerated"
   | "signed_out_everywhere"
@@ -21,14 +22,16 @@ export const EVENT_LABELS: Record<SecurityEventType, string> = {
   sign_in: "Signed in",
   sign_in_failed_password: "Failed sign-in: wrong password",
   sign_in_failed_code: "Failed sign-in: wrong code",
+  sign_in_stopped_at_code: "Sign-in stopped: right password, then 5 wrong codes",
   recovery_code_used: "Recovery code used",
   recovery_codes_regenerated: "Recovery codes regenerated",
   signed_out_everywhere: "Signed out everywhere",
   password_changed: "Password changed",
 };
 
+// userId is null for a failed sign-in to a name that has no account.
 export async function recordSecurityEvent(
-  userId: string,
+  userId: string | null,
   type: SecurityEventType,
   context: RequestContext,
   detail?: string,

@@ -4,6 +4,7 @@ import { afterResponse } from "./after-response";
 import { env } from "./env";
 import {
   sendNewSignInEmail,
+  sendPartialSignInEmail,
   sendPasswordChangedEmail,
   sendRecoveryCodeUsedEmail,
   sendTwoFactorChangedEmail,
@@ -57,6 +58,19 @@ export function noticeTwoFactorChanged(user: Recipient, context: RequestContext,
       change,
       time: now(),
       ip: context.ip,
+      settingsUrl: settingsUrl(),
+    }),
+  );
+}
+
+// ASVS 6.3.5: the right password, then a second step that failed.
+export function noticePartialSignIn(user: Recipient, context: RequestContext) {
+  return afterResponse(() =>
+    sendPartialSignInEmail(user.email, {
+      username: user.username,
+      time: now(),
+      ip: context.ip,
+      browser: context.userAgent || "unknown",
       settingsUrl: settingsUrl(),
     }),
   );

@@ -5,6 +5,10 @@ import AccessTokenEmail, {
   type AccessTokenEmailProps,
 } from "@/emails/access-token";
 import NewSignInEmail, { subject as newSignInSubject, type NewSignInEmailProps } from "@/emails/new-sign-in";
+import PartialSignInEmail, {
+  subject as partialSignInSubject,
+  type PartialSignInEmailProps,
+} from "@/emails/partial-sign-in";
 import PasswordChangedEmail, {
   subject as passwordChangedSubject,
   type PasswordChangedEmailProps,
@@ -60,6 +64,10 @@ export function sendTwoFactorChangedEmail(
   props: TwoFactorChangedEmailProps,
 ): Promise<SendMailResult> {
   return send(to, twoFactorChangedSubject, createElement(TwoFactorChangedEmail, props));
+}
+
+export function sendPartialSignInEmail(to: string, props: PartialSignInEmailProps): Promise<SendMailResult> {
+  return send(to, partialSignInSubject, createElement(PartialSignInEmail, props));
 }
 
 export function sendPasswordChangedEmail(

@@ -1,8 +1,11 @@
 /** @jest-environment node */
+import fs from "node:fs/promises";
+import path from "node:path";
 import { loginAction } from "@/app/login/actions";
 import { verifyAction } from "@/app/login/verify/actions";
 import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
+import { subject as partialSignInSubject } from "@/emails/partial-sign-in";
 import { db } from "@/lib/server/db";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
@@ -66,6 +69,111 @@ describe("verifyAction", () => {
     expect(sessionCookie()).toBeUndefined();
   });
 
+  describe("after the right password (ASVS 6.3.5)", () => {
+    // Every console line the sign-in writes, and the outbox files its emails went to.
+    function watchOutput() {
+      const lines: string[] = [];
+      const spies = (["info", "log", "warn", "error"] as const).map((level) =>
+        jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+          lines.push(args.map(String).join(" "));
+        }),
+      );
+      return {
+        lines,
+        restore: () => spies.forEach((spy) => spy.mockRestore()),
+      };
+    }
+    const noticesTo = (lines: string[], email: string) =>
+      lines.filter(
+        (line) => line.startsWith("[mail] ") && line.includes(partialSignInSubject) && line.includes(email),
+      );
+
+    async function wrongCodes(user: TestUser, count: number): Promise<string[]> {
+      const valid = await Promise.all([-1, 0, 1].map((step) => currentCode(user.secret, step)));
+      const tried = ["271828", "314159", "161803", "141421", "173205"].filter(
+        (code) => !valid.includes(code),
+      );
+      while (tried.length < count) tried.push(String(100000 + tried.length * 7919));
+      for (const code of tried.slice(0, count)) await verify({ method: "totp", code });
+      return tried.slice(0, count);
+    }
+
+    it("emails the owner once and records it when five wrong codes void the sign-in, never naming the codes", async () => {
+      const user = await createEnrolledUser();
+      await passPasswordStep(user);
+      const output = watchOutput();
+      let tried: string[];
+      try {
+        tried = await wrongCodes(user, 5);
+        // The voided sign-in takes no more tries, and tells no one again.
+        await verify({ method: "totp", code: await currentCode(user.secret) });
+      } finally {
+        output.restore();
+      }
+      const notices = noticesTo(output.lines, user.email);
+      expect(notices).toHaveLength(1);
+      const events = await db.securityEvent.findMany({
+        where: { userId: user.id, type: "sign_in_stopped_at_code" },
+      });
+      expect(events).toHaveLength(1);
+      expect(events[0].ip).toBe(browser.headers.get("x-forwarded-for"));
+
+      const folder = path.dirname(notices[0].slice(notices[0].lastIndexOf(": ") + 2));
+      const text = await fs.readFile(path.join(folder, "message.txt"), "utf8");
+      const html = await fs.readFile(path.join(folder, "message.html"), "utf8");
+      expect(text).toContain("Someone entered the right password for your account, then 5 wrong codes");
+      expect(text).toContain(`IP address: ${events[0].ip}`);
+      expect(text).toContain("Browser: jest");
+      expect(text).toContain("http://localhost:3000/settings/security");
+      const written = [
+        text,
+        html,
+        ...output.lines,
+        JSON.stringify(await db.securityEvent.findMany({ where: { userId: user.id } })),
+      ];
+      for (const code of tried) {
+        for (const content of written) expect(content).not.toContain(code);
+      }
+    });
+
+    it("emails once when eight wrong codes arrive at the same time", async () => {
+      const user = await createEnrolledUser();
+      await passPasswordStep(user);
+      const valid = await Promise.all([-1, 0, 1].map((step) => currentCode(user.secret, step)));
+      const codes = Array.from({ length: 8 }, (_, i) => String(200000 + i * 104729)).filter(
+        (code) => !valid.includes(code),
+      );
+      const output = watchOutput();
+      try {
+        await Promise.all(codes.map((code) => verify({ method: "totp", code })));
+      } finally {
+        output.restore();
+      }
+      expect(noticesTo(output.lines, user.email)).toHaveLength(1);
+      expect(
+        await db.securityEvent.count({ where: { userId: user.id, type: "sign_in_stopped_at_code" } }),
+      ).toBe(1);
+    });
+
+    it("sends no such notice when the right code follows four wrong ones", async () => {
+      const user = await createEnrolledUser();
+      await passPasswordStep(user);
+      const output = watchOutput();
+      try {
+        await wrongCodes(user, 4);
+        expect((await verify({ method: "totp", code: await currentCode(user.secret) })).redirectedTo).toBe(
+          "/dashboard",
+        );
+      } finally {
+        output.restore();
+      }
+      expect(noticesTo(output.lines, user.email)).toEqual([]);
+      expect(
+        await db.securityEvent.count({ where: { userId: user.id, type: "sign_in_stopped_at_code" } }),
+      ).toBe(0);
+    });
+  });
+
   it("allows at most 10 wrong codes per account in 15 minutes, across sign-ins", async () => {
     const user = await createEnrolledUser();
     for (let round = 0; round < 2; round++) {
@@ -94,6 +202,10 @@ describe("verifyAction", () => {
     const code = await currentCode(user.secret);
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => verify({ method: "totp", code })));
     expect(outcomes.filter((outcome) => outcome.redirectedTo === "/dashboard")).toHaveLength(1);
+    // Four replays failed while the right code was still being checked: no voided sign-in.
+    expect(
+      await db.securityEvent.count({ where: { userId: user.id, type: "sign_in_stopped_at_code" } }),
+    ).toBe(0);
   });
 
   it("sends a browser without a pending sign-in back to /login", async () => {

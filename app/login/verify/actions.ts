@@ -4,12 +4,22 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { safeCallbackPath } from "@/lib/auth/routes";
 import { getUserById } from "@/lib/server/accounts";
-import { claimChallengeAttempt, getPendingChallenge, markChallengeVerified } from "@/lib/server/challenge";
+import {
+  claimChallengeAttempt,
+  getPendingChallenge,
+  markChallengeVerified,
+  recordWrongCode,
+} from "@/lib/server/challenge";
 import { completeSignIn } from "@/lib/server/complete-sign-in";
 import { sendSignInCode } from "@/lib/server/email-sign-in";
 import { recordSecurityEvent } from "@/lib/server/events";
 import { limitSubject, rememberDevice } from "@/lib/server/known-device";
-import { noticeRecoveryCodeUsed, noticeSignIn, METHOD_NAMES } from "@/lib/server/notices";
+import {
+  noticePartialSignIn,
+  noticeRecoveryCodeUsed,
+  noticeSignIn,
+  METHOD_NAMES,
+} from "@/lib/server/notices";
 import { claimWindowTry, LIMITS, resetTries, retryMessage } from "@/lib/server/rate-limit";
 import { getRequestContext } from "@/lib/server/request-context";
 import { orUnavailableForm } from "@/lib/server/unavailable";
@@ -52,6 +62,13 @@ async function verify(formData: FormData): Promise<FormState> {
   const result = await verifySecondFactor(challenge.userId, method, code, challenge.id);
   if (!result.ok) {
     await recordSecurityEvent(challenge.userId, "sign_in_failed_code", context, METHOD_NAMES[method]);
+    if (await recordWrongCode(challenge.id)) {
+      // ASVS 6.3.5: the password was right; its owner hears of it, once per sign-in.
+      await recordSecurityEvent(challenge.userId, "sign_in_stopped_at_code", context);
+      const user = await getUserById(challenge.userId);
+      if (user) await noticePartialSignIn(user, context);
+      redirect("/login?expired=1");
+    }
     const left = Math.max(0, 5 - (challenge.failedAttempts + 1));
     if (left === 0) redirect("/login?expired=1");
     return {
@@ -61,7 +78,8 @@ async function verify(formData: FormData): Promise<FormState> {
   }
 
   await resetTries(limitKey);
-  await markChallengeVerified(challenge.id);
+  // Ended meanwhile: by a parallel fifth wrong code, or a password change.
+  if (!(await markChallengeVerified(challenge.id))) redirect("/login?expired=1");
   await recordSecurityEvent(challenge.userId, "sign_in", context, METHOD_NAMES[method]);
   const user = await getUserById(challenge.userId);
   if (user) await noticeSignIn(user, context, method);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SignInChallenge" ADD COLUMN "wrongCodes" INTEGER NOT NULL DEFAULT 0;
