@@ -285,11 +285,13 @@ export const cookieValue: fc.Arbitrary<string> = fc.oneof(
 
 // The local outbox prints a line per email; fuzzing sends many.
 export function quietMail(): void {
+  let spy: jest.SpyInstance | undefined;
   beforeEach(() => {
     const original = console.info.bind(console);
-    jest.spyOn(console, "info").mockImplementation((...args: unknown[]) => {
+    spy = jest.spyOn(console, "info").mockImplementation((...args: unknown[]) => {
       if (typeof args[0] === "string" && args[0].startsWith("[mail] ")) return;
       original(...args);
     });
   });
+  afterEach(() => spy?.mockRestore());
 }

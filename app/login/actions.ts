@@ -57,7 +57,10 @@ async function checkPassword(formData: FormData, values: FormState["values"]): P
     ? await verifyPassword(user.passwordHash, password)
     : await verifyPasswordForUnknownUser(password);
   if (!user || !valid) {
-    if (user) await recordSecurityEvent(user.id, "sign_in_failed_password", context);
+    // Recorded for unknown names too (without the name, which may be a
+    // mistyped password), so both answers do the same work and take the same
+    // time (ASVS 6.3.8).
+    await recordSecurityEvent(user?.id ?? null, "sign_in_failed_password", context);
     return { message: INVALID, values };
   }
 

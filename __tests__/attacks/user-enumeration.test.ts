@@ -1,0 +1,277 @@
+/** @jest-environment node */
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { loginAction } from "@/app/login/actions";
+import { sendEmailCodeAction, verifyAction } from "@/app/login/verify/actions";
+import { registerAction } from "@/app/register/actions";
+import { Browser } from "@/__tests__/helpers/browsers";
+import { freePort, startApp, type AppServer } from "@/__tests__/helpers/next-server";
+import { form, runAction } from "@/__tests__/helpers/request-scope";
+import { createEnrolledUser, uniqueName } from "@/__tests__/helpers/users";
+import { registerAccount } from "@/lib/server/accounts";
+import { db } from "@/lib/server/db";
+import { hashPassword } from "@/lib/server/password";
+import { openFreshDatabase, quietMail } from "./fuzz-kit";
+import { formFields, postForm, setCookie } from "./http-forms";
+
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+const databaseUrl = openFreshDatabase("user-enumeration");
+quietMail();
+jest.setTimeout(600_000);
+
+// User enumeration (ASVS 6.3.8): nothing an attacker sees tells whether an
+// account exists: not the message, the status, the page or the time the
+// password step takes; the second step is out of reach without the password.
+// Registration must say that a username or email is taken; it is limited per
+// IP so that it cannot be used to harvest accounts quickly.
+
+let ipCounter = 0;
+const nextIp = () => {
+  ipCounter += 1;
+  return `198.18.${11 + Math.floor(ipCounter / 250)}.${(ipCounter % 250) + 1}`;
+};
+const WRONG = "not-the-password-42";
+const INVALID = "Invalid username or password";
+
+const attemptLogin = (identifier: string, password = WRONG) => {
+  const browser = new Browser(nextIp());
+  return browser.run(() => runAction(() => loginAction({}, form({ identifier, password }))));
+};
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+describe("the password step", () => {
+  it("answers an unknown username, an unknown email and a wrong password with the same message", async () => {
+    const user = await createEnrolledUser();
+    const enrolling = uniqueName("half");
+    await registerAccount({
+      username: enrolling,
+      email: `${enrolling}@example.test`,
+      passwordHash: await hashPassword(`pass-${enrolling}-words`),
+    });
+    const ghost = uniqueName("ghost");
+    const answers = await Promise.all(
+      [user.username, user.email, enrolling, ghost, `${ghost}@example.test`].map(async (identifier) => {
+        const { result, redirectedTo } = await attemptLogin(identifier);
+        expect(redirectedTo).toBeUndefined();
+        expect(result?.values).toEqual({ identifier });
+        return { ...result, values: undefined };
+      }),
+    );
+    for (const answer of answers) expect(answer).toEqual({ message: INVALID, values: undefined });
+  });
+
+  it("takes as long for an unknown user as for a wrong password (medians of 50 interleaved tries within 20%)", async () => {
+    // One account per try, one address per try: no rate limit answers early.
+    const passwordHash = await hashPassword("the-real-password-of-all");
+    const names = Array.from({ length: 60 }, (_unused, index) => `${uniqueName("timing")}${index}`);
+    await db.user.createMany({
+      data: names.map((username) => ({ username, email: `${username}@example.test`, passwordHash })),
+    });
+    const known = names.map((name) => () => attemptLogin(name));
+    const unknown = names.map((name) => () => attemptLogin(`${name}x`));
+    // Warm-up: module loading, the unknown path's dummy hash, the database.
+    for (let index = 50; index < 60; index++) {
+      await known[index]();
+      await unknown[index]();
+    }
+    const timings = { known: [] as number[], unknown: [] as number[] };
+    for (let index = 0; index < 50; index++) {
+      const order = index % 2 === 0 ? (["known", "unknown"] as const) : (["unknown", "known"] as const);
+      for (const kind of order) {
+        const started = performance.now();
+        const { result } = await (kind === "known" ? known : unknown)[index]();
+        timings[kind].push(performance.now() - started);
+        expect(result?.message).toBe(INVALID);
+      }
+    }
+    const medians = { known: median(timings.known), unknown: median(timings.unknown) };
+    console.info(
+      `password step medians over 50 tries: wrong password ${medians.known.toFixed(1)} ms, unknown user ${medians.unknown.toFixed(1)} ms`,
+    );
+    expect(
+      Math.max(medians.known, medians.unknown) / Math.min(medians.known, medians.unknown),
+    ).toBeLessThanOrEqual(1.2);
+  });
+
+  it("holds back an unknown name after five failures exactly as it holds back an account", async () => {
+    const user = await createEnrolledUser();
+    const ghost = uniqueName("ghost");
+    for (const identifier of [user.username, ghost]) {
+      for (let index = 0; index < 5; index++) {
+        expect((await attemptLogin(identifier)).result?.message).toBe(INVALID);
+      }
+    }
+    const held = await Promise.all([attemptLogin(user.username, user.password), attemptLogin(ghost)]);
+    expect(held.map(({ result }) => result?.message)).toEqual([
+      "Too many attempts. Try again in 30 seconds.",
+      "Too many attempts. Try again in 30 seconds.",
+    ]);
+  });
+});
+
+describe("the second step", () => {
+  it("cannot be probed without the password: verify and 'Email me a code' answer a forged or missing challenge alike", async () => {
+    const user = await createEnrolledUser();
+    const answers = [];
+    for (const challenge of [null, "forged-challenge-token", user.id]) {
+      const browser = new Browser(nextIp());
+      if (challenge) browser.cookies.set("2fa-challenge", challenge);
+      answers.push(
+        await browser.run(() => runAction(() => verifyAction({}, form({ method: "totp", code: "123456" })))),
+        await browser.run(() => runAction(() => sendEmailCodeAction({}, form({})))),
+      );
+    }
+    for (const answer of answers) expect(answer).toEqual({ redirectedTo: "/login?expired=1" });
+    expect(await db.emailCode.count({ where: { userId: user.id } })).toBe(0);
+    expect(await db.securityEvent.count({ where: { userId: user.id } })).toBe(0);
+  });
+});
+
+describe("registration", () => {
+  const registerFrom = (browser: Browser, username: string, email: string) =>
+    browser.run(() =>
+      runAction(() => registerAction({}, form({ username, email, password: "a long enough passphrase" }))),
+    );
+
+  it("limits probes for taken emails to 10 per IP per hour, refusing the 11th before any lookup", async () => {
+    const owner = await createEnrolledUser();
+    const prober = new Browser(nextIp());
+    for (let index = 0; index < 10; index++) {
+      const { result } = await registerFrom(prober, uniqueName("probe"), owner.email);
+      expect(result?.errors?.email).toEqual(["This email cannot be used. If it is yours, sign in instead."]);
+    }
+    const refused = await registerFrom(prober, uniqueName("probe"), owner.email);
+    expect(refused.result).toMatchObject({ message: "Too many attempts. Try again in 60 minutes." });
+    expect(refused.result?.errors).toBeUndefined();
+    // The same probe for an email nobody has is refused the same way.
+    const fresh = await registerFrom(prober, uniqueName("probe"), `${uniqueName("nobody")}@example.test`);
+    expect(fresh.result).toEqual({ ...refused.result, values: fresh.result?.values });
+    expect(await db.user.count({ where: { email: owner.email } })).toBe(1);
+  });
+});
+
+// Over HTTP, against `next start`: what an attacker's client actually sees.
+describe("the password step over HTTP", () => {
+  let app: AppServer;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    app = await startApp({
+      port,
+      env: {
+        DATABASE_URL: databaseUrl,
+        AUTH_SECRET: process.env.AUTH_SECRET,
+        JWT_SECRET: process.env.JWT_SECRET,
+        TOTP_ENCRYPTION_KEY: process.env.TOTP_ENCRYPTION_KEY,
+        APP_URL: `http://127.0.0.1:${port}`,
+        MAIL_OUTBOX_DIR: path.join(process.env.JEST_RUN_DIR as string, "outbox-user-enumeration"),
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  async function signInPage(identifier: string, password = WRONG) {
+    const hidden = await formFields(app.origin, "/login", "identifier");
+    const response = await postForm(
+      app.origin,
+      "/login",
+      [...hidden, ["identifier", identifier], ["password", password]],
+      { "x-forwarded-for": nextIp() },
+    );
+    const html = await response.text();
+    const nonce = /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1] ?? "";
+    return {
+      status: response.status,
+      cookies: response.headers
+        .getSetCookie()
+        .map((line) => line.split("=")[0])
+        .sort(),
+      // Per-request values (CSP nonces) and the echoed name aside, the page.
+      page: html.replaceAll(nonce, "NONCE").replaceAll(identifier, "IDENTIFIER"),
+    };
+  }
+
+  it("answers an unknown user and a wrong password with the same status, cookies and page", async () => {
+    const user = await createEnrolledUser();
+    const ghost = uniqueName("ghost");
+    const wrongPassword = await signInPage(user.username);
+    const unknownUser = await signInPage(ghost);
+    expect(wrongPassword.status).toBe(200);
+    expect(wrongPassword.page).toContain(INVALID);
+    expect(unknownUser).toEqual(wrongPassword);
+  });
+
+  it("takes as long for an unknown user as for a wrong password (medians of 50 interleaved requests within 20%)", async () => {
+    const passwordHash = await hashPassword("the-real-password-of-all");
+    const names = Array.from({ length: 55 }, (_unused, index) => `${uniqueName("http")}${index}`);
+    await db.user.createMany({
+      data: names.map((username) => ({ username, email: `${username}@example.test`, passwordHash })),
+    });
+    const hidden = await formFields(app.origin, "/login", "identifier");
+    const timed = async (identifier: string): Promise<number> => {
+      const started = performance.now();
+      const response = await postForm(
+        app.origin,
+        "/login",
+        [...hidden, ["identifier", identifier], ["password", WRONG]],
+        { "x-forwarded-for": nextIp() },
+      );
+      const page = await response.text();
+      expect(page).toContain(INVALID);
+      return performance.now() - started;
+    };
+    for (let index = 50; index < 55; index++) {
+      await timed(names[index]);
+      await timed(`${names[index]}x`);
+    }
+    const timings = { known: [] as number[], unknown: [] as number[] };
+    for (let index = 0; index < 50; index++) {
+      const order = index % 2 === 0 ? (["known", "unknown"] as const) : (["unknown", "known"] as const);
+      for (const kind of order) {
+        timings[kind].push(await timed(kind === "known" ? names[index] : `${names[index]}x`));
+      }
+    }
+    const medians = { known: median(timings.known), unknown: median(timings.unknown) };
+    console.info(
+      `password step over HTTP, medians over 50 requests: wrong password ${medians.known.toFixed(1)} ms, unknown user ${medians.unknown.toFixed(1)} ms`,
+    );
+    expect(
+      Math.max(medians.known, medians.unknown) / Math.min(medians.known, medians.unknown),
+    ).toBeLessThanOrEqual(1.2);
+  });
+
+  it("'Email me a code' shows only a masked address, and only after the right password", async () => {
+    const user = await createEnrolledUser();
+    const ip = nextIp();
+    const hidden = await formFields(app.origin, "/login", "identifier");
+    const login = await postForm(
+      app.origin,
+      "/login",
+      [...hidden, ["identifier", user.username], ["password", user.password]],
+      { "x-forwarded-for": ip },
+    );
+    const challenge = (setCookie(login, "2fa-challenge") as string).split(";")[0];
+    const emailPath = "/login/verify?method=email&callbackUrl=%2Fdashboard";
+    const sendFields = await formFields(app.origin, emailPath, "callbackUrl", challenge);
+    const sent = await postForm(app.origin, emailPath, sendFields, {
+      cookie: challenge,
+      "x-forwarded-for": ip,
+    });
+    expect(sent.status).toBe(303);
+    const page = await (
+      await fetch(`${app.origin}${sent.headers.get("location")}`, { headers: { cookie: challenge } })
+    )
+      .text()
+      .then((html) => html.replaceAll("<!-- -->", ""));
+    expect(page).toContain(`We sent a code to ${user.email.slice(0, 1)}***@example.test`);
+    expect(page).not.toContain(user.email);
+  });
+});
