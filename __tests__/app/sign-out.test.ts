@@ -74,4 +74,13 @@ describe("Sign out", () => {
     expect(redirectedTo).toBe("/");
     expect(await db.endedSession.count()).toBe(before);
   });
+
+  it("is not needed to end the sessions of a deleted account: they are refused at once", async () => {
+    const user = await createEnrolledUser();
+    const browser = newBrowser();
+    await signInFully(browser, user);
+    expect(await currentUserId(browser)).toBe(user.id);
+    await db.user.delete({ where: { id: user.id } });
+    expect(await currentUserId(browser)).toBeNull();
+  });
 });

@@ -31,6 +31,19 @@ describe("LoginForm", () => {
     expect(screen.getByRole("button", { name: "Sign in" })).toBeEnabled();
   });
 
+  it("lets a password manager or the clipboard fill the password (paste is not blocked)", async () => {
+    mockLogin.mockResolvedValue({});
+    const user = userEvent.setup();
+    render(<LoginForm callbackUrl="/dashboard" />);
+    await user.type(screen.getByLabelText("Username or email"), "ada");
+    await user.click(screen.getByLabelText("Password"));
+    await user.paste("pasted passphrase from a manager");
+    expect(screen.getByLabelText("Password")).toHaveValue("pasted passphrase from a manager");
+    expect(screen.getByLabelText("Password")).toHaveAttribute("autocomplete", "current-password");
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(mockLogin.mock.calls[0][1].get("password")).toBe("pasted passphrase from a manager");
+  });
+
   it("posts the identifier, password and hidden callbackUrl to loginAction", async () => {
     mockLogin.mockResolvedValue({});
     await signIn("ada@example.test", "correct horse battery");
