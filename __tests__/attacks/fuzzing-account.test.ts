@@ -165,7 +165,7 @@ const TARGETS: Target[] = [
     session: "enrolling",
     input: codeField,
     allow: [wrongCodeTries],
-    runs: 200,
+    runs: 150,
   },
   {
     name: "confirmEmailSetupAction",
@@ -213,7 +213,7 @@ const TARGETS: Target[] = [
     session: "signed-in",
     input: formEntries(["newCode"], { newCode: sixDigits }),
     allow: [],
-    runs: 200,
+    runs: 150,
   },
   {
     name: "sendReauthCodeAction",

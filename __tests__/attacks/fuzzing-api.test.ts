@@ -154,7 +154,7 @@ describe("fuzzing the /token_input action", () => {
         expect(outcome.redirectedTo).toBeUndefined();
         expect(outcome.result?.verdict?.valid ?? false).toBe(false);
       }),
-      fuzzRuns(300),
+      fuzzRuns(200),
     );
   });
 });
@@ -212,7 +212,7 @@ describe("fuzzing POST /api/token/validate", () => {
           unexpectedWrites(diffSnapshots(before, await snapshotDatabase()), apiCounters("token-validate")),
         ).toEqual([]);
       }),
-      fuzzRuns(300),
+      fuzzRuns(200),
     );
   });
 
@@ -245,7 +245,7 @@ describe("fuzzing GET /api/me", () => {
           [],
         );
       }),
-      fuzzRuns(300),
+      fuzzRuns(200),
     );
   });
 
@@ -352,7 +352,7 @@ describe("fuzzing next-auth's route handlers", () => {
           expect(unexpectedWrites(diffSnapshots(before, await snapshotDatabase()))).toEqual([]);
         },
       ),
-      fuzzRuns(300),
+      fuzzRuns(200),
     );
   });
 });

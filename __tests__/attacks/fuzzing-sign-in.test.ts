@@ -93,7 +93,7 @@ describe("fuzzing the register action", () => {
           expect(Object.keys(outcome.result?.values ?? {})).not.toContain("password");
         else expect(outcome.redirectedTo).toBe("/setup-2fa");
       }),
-      fuzzRuns(300),
+      fuzzRuns(200),
     );
   });
 });
@@ -185,7 +185,7 @@ describe("fuzzing the second step", () => {
         expectSameSiteRedirect(outcome.redirectedTo);
         expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
       }),
-      fuzzRuns(300),
+      fuzzRuns(200),
     );
   });
 
