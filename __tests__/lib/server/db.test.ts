@@ -1,8 +1,5 @@
 /** @jest-environment node */
-import { databaseProvider } from "@/lib/db-url";
 import { db } from "@/lib/server/db";
-
-const onSqlite = databaseProvider(process.env.DATABASE_URL ?? "") === "sqlite";
 
 afterAll(async () => {
   await db.$disconnect();
@@ -73,18 +70,4 @@ describe("the database", () => {
     expect(results.map((result) => result.count).sort()).toEqual([0, 0, 1]);
     expect((await take(10)).count).toBe(0);
   });
-
-  (onSqlite ? it : it.skip)(
-    "opens SQLite with write-ahead logging, a busy timeout and full sync",
-    async () => {
-      const pragma = async (name: string): Promise<unknown> => {
-        const [row] = await db.$queryRawUnsafe<Record<string, unknown>[]>(`PRAGMA ${name}`);
-        return Object.values(row ?? {})[0];
-      };
-      expect(await pragma("journal_mode")).toBe("wal");
-      expect(Number(await pragma("busy_timeout"))).toBe(5000);
-      // 2 = FULL (0 OFF, 1 NORMAL, 3 EXTRA).
-      expect(Number(await pragma("synchronous"))).toBe(2);
-    },
-  );
 });
