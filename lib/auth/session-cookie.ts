@@ -39,18 +39,40 @@ export function sessionFromToken(token: JWT): SessionClaims | null {
   };
 }
 
+// Decrypting costs about half a millisecond (a key derivation and several
+// WebCrypto calls), twice per protected page (middleware, then the page).
+// A cookie value always decrypts to the same claims, so values decrypted
+// lately are remembered, keyed by secret and name too; expiry is checked on
+// every use. The database check of each page is not cached.
+const RECENT_MAX = 1000;
+const recent = new Map<string, JWT>();
+// jose's clock tolerance in next-auth's decode.
+const CLOCK_TOLERANCE_SECONDS = 15;
+
 // The cookie's claims, or null when it is missing, tampered with, expired or
 // encrypted under another secret or cookie name.
 export async function decodeSessionCookie(
   value: string | undefined,
-  { secret, secure }: { secret: string | undefined; secure: boolean },
+  { secret, secure, now = Date.now() }: { secret: string | undefined; secure: boolean; now?: number },
 ): Promise<JWT | null> {
   if (!value || !secret) return null;
-  try {
-    return await decode({ token: value, secret, salt: sessionCookieName(secure) });
-  } catch {
-    return null;
+  const salt = sessionCookieName(secure);
+  const key = `${secret}\n${salt}\n${value}`;
+  let token = recent.get(key);
+  if (token) {
+    recent.delete(key);
+  } else {
+    try {
+      token = (await decode({ token: value, secret, salt })) ?? undefined;
+    } catch {
+      return null;
+    }
+    if (!token) return null;
   }
+  if (typeof token.exp !== "number" || token.exp + CLOCK_TOLERANCE_SECONDS <= now / 1000) return null;
+  recent.set(key, token);
+  if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value as string);
+  return token;
 }
 
 // A fresh cookie value with the same claims and a new expiry, or null while

@@ -32,11 +32,15 @@ async function sessionClaims(): Promise<SessionClaims | null> {
 export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
   const session = await sessionClaims();
   if (!isCompleteSession(session) || !session?.user.id) return null;
-  const [user, ended] = await Promise.all([
-    db.user.findUnique({ where: { id: session.user.id } }),
-    db.endedSession.findUnique({ where: { sessionId: session.sessionId }, select: { sessionId: true } }),
-  ]);
-  if (ended || !user || !user.twoFactorMethod || user.sessionVersion !== session.sessionVersion) return null;
+  // One query: every Prisma call pays for compiling its query plan.
+  const found = await db.user.findUnique({
+    where: { id: session.user.id },
+    include: { endedSessions: { where: { sessionId: session.sessionId }, select: { sessionId: true } } },
+  });
+  if (!found) return null;
+  const { endedSessions, ...user } = found;
+  if (endedSessions.length > 0 || !user.twoFactorMethod || user.sessionVersion !== session.sessionVersion)
+    return null;
   return { user, sessionId: session.sessionId, authenticatedAt: session.authenticatedAt };
 });
 

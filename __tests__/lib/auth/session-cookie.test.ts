@@ -47,6 +47,17 @@ describe("decodeSessionCookie", () => {
   });
 });
 
+describe("decodeSessionCookie's memory of recent cookies", () => {
+  it("still refuses a remembered cookie once it has expired, or under another secret or name", async () => {
+    const value = await cookie({ maxAge: 30 });
+    expect(await decodeSessionCookie(value, { secret, secure: false })).toMatchObject(claims);
+    expect(await decodeSessionCookie(value, { secret, secure: false, now: Date.now() + 60_000 })).toBeNull();
+    const other = "another-secret-0123456789abcdef0123456789";
+    expect(await decodeSessionCookie(value, { secret: other, secure: false })).toBeNull();
+    expect(await decodeSessionCookie(value, { secret, secure: true })).toBeNull();
+  });
+});
+
 describe("renewedSessionCookie", () => {
   it("leaves a recent cookie alone and renews an older one with the same claims", async () => {
     const token = (await decodeSessionCookie(await cookie(), { secret, secure: false }))!;
