@@ -58,9 +58,10 @@ function signInRun(app, { prefix, count, connections, seconds, maxRequests = MAX
   return { request, run };
 }
 
-export async function warmUp(app, users) {
-  await signInRun(app, { ...users, connections: 4, seconds: 3 }).run;
+export async function warmUp(app, users, { pages = true, connections = 4, seconds = 3 } = {}) {
+  await signInRun(app, { ...users, connections, seconds }).run;
   await settle();
+  if (!pages) return;
   await drive(app.origin, { connections: 2, seconds: 2, request: pageRequest("/") });
   await drive(app.origin, { connections: 2, seconds: 2, request: app.dashboardRequest });
 }
@@ -87,13 +88,16 @@ export async function signInThroughput(app, users, seconds = 8) {
 }
 
 // One connection: the time a sign-in takes, without queueing behind others.
-export async function signInLatency(app, users, seconds = 5) {
-  const medians = [];
+// The two apps (databases) take turns run by run, so that drift hits both alike.
+export async function signInLatencies(small, large, seconds = 5) {
+  const medians = { small: [], large: [] };
   for (let i = 0; i < REPEATS; i++) {
-    const { run } = signInRun(app, { ...users, connections: 1, seconds });
-    medians.push(median(report("sign-in latency", await run).latencies));
+    for (const [side, { app, users }] of Object.entries({ small, large })) {
+      const { run } = signInRun(app, { ...users, connections: 1, seconds });
+      medians[side].push(median(report(`sign-in latency (${side})`, await run).latencies));
+    }
   }
-  return median(medians);
+  return { smallMs: median(medians.small), largeMs: median(medians.large) };
 }
 
 export async function pageLatencies(app, seconds = 5) {

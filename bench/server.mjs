@@ -25,18 +25,18 @@ function freePort() {
   });
 }
 
-function benchEnv(port, databaseFile) {
+function benchEnv(port, folder) {
   const env = {
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     NEXT_DIST_DIR: BENCH_DIST_DIR,
-    DATABASE_URL: `file:${databaseFile}`,
+    DATABASE_URL: `file:${path.join(folder, "bench.db")}`,
     AUTH_SECRET: "bench-auth-secret-0123456789abcdef0123456789",
     JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789ab",
     TOTP_ENCRYPTION_KEY,
     APP_URL: `http://127.0.0.1:${port}`,
-    MAIL_OUTBOX_DIR: path.join(BENCH_DIR, "outbox"),
+    MAIL_OUTBOX_DIR: path.join(folder, "outbox"),
     // The bench stands in for the proxy: each request's X-Forwarded-For is its client.
     TRUSTED_PROXY_HOPS: "1",
   };
@@ -68,18 +68,19 @@ async function waitUntilReady(origin, server) {
   throw new Error(`next start was not ready after ${READY_TIMEOUT_MS / 1000} s`);
 }
 
-// Builds, migrates a fresh database and starts `next start` in its own
-// process group, so that stop() ends it and anything it spawned.
-export async function startServer() {
-  fs.rmSync(BENCH_DIR, { recursive: true, force: true });
-  fs.mkdirSync(BENCH_DIR, { recursive: true });
+// Builds (unless told not to), migrates a fresh database in `folder` and
+// starts `next start` in its own process group, so that stop() ends it and
+// anything it spawned.
+export async function startServer({ folder = BENCH_DIR, build = true } = {}) {
+  fs.rmSync(folder, { recursive: true, force: true });
+  fs.mkdirSync(folder, { recursive: true });
   const port = await freePort();
-  const databaseFile = path.join(BENCH_DIR, "bench.db");
-  const env = benchEnv(port, databaseFile);
-  buildApp(env);
+  const databaseFile = path.join(folder, "bench.db");
+  const env = benchEnv(port, folder);
+  if (build) buildApp(env);
   prisma(["migrate", "deploy"], env);
 
-  const log = fs.openSync(path.join(BENCH_DIR, "server.log"), "w");
+  const log = fs.openSync(path.join(folder, "server.log"), "w");
   // BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_CPU_PROF
     ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
