@@ -1,7 +1,6 @@
 /** @jest-environment node */
 import http from "node:http";
-import path from "node:path";
-import { freePort, startApp, type AppServer } from "@/__tests__/helpers/next-server";
+import { startTestApp, type AppServer } from "@/__tests__/helpers/next-server";
 import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
 import { db } from "@/lib/server/db";
 import { openFreshDatabase } from "./fuzz-kit";
@@ -19,20 +18,8 @@ let app: AppServer;
 let ipCounter = 0;
 const nextIp = () => `198.18.7.${(ipCounter++ % 250) + 1}`;
 
-async function start(appUrl: (port: number) => string): Promise<AppServer> {
-  const port = await freePort();
-  return startApp({
-    port,
-    env: {
-      DATABASE_URL: databaseUrl,
-      AUTH_SECRET: process.env.AUTH_SECRET,
-      JWT_SECRET: process.env.JWT_SECRET,
-      TOTP_ENCRYPTION_KEY: process.env.TOTP_ENCRYPTION_KEY,
-      APP_URL: appUrl(port),
-      MAIL_OUTBOX_DIR: path.join(process.env.JEST_RUN_DIR as string, `outbox-cross-origin-${port}`),
-    },
-  });
-}
+const start = (appUrl: (port: number) => string): Promise<AppServer> =>
+  startTestApp({ databaseUrl, outbox: "outbox-cross-origin", appUrl });
 
 beforeAll(async () => {
   app = await start((port) => `http://127.0.0.1:${port}`);

@@ -1,7 +1,6 @@
 /** @jest-environment node */
-import path from "node:path";
 import fc from "fast-check";
-import { freePort, startApp, type AppServer } from "@/__tests__/helpers/next-server";
+import { startTestApp, type AppServer } from "@/__tests__/helpers/next-server";
 import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
 import { fuzzRuns, hostileString, openFreshDatabase } from "./fuzz-kit";
 import { formFields, multipartBody, MULTIPART_TYPE, postForm, setCookie, type Field } from "./http-forms";
@@ -54,18 +53,7 @@ async function signIn(user: TestUser, extraCookie?: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  app = await startApp({
-    port,
-    env: {
-      DATABASE_URL: databaseUrl,
-      AUTH_SECRET: process.env.AUTH_SECRET,
-      JWT_SECRET: process.env.JWT_SECRET,
-      TOTP_ENCRYPTION_KEY: process.env.TOTP_ENCRYPTION_KEY,
-      APP_URL: `http://127.0.0.1:${port}`,
-      MAIL_OUTBOX_DIR: path.join(process.env.JEST_RUN_DIR as string, "outbox-fuzz-http"),
-    },
-  });
+  app = await startTestApp({ databaseUrl, outbox: "outbox-fuzz-http" });
   session = await signIn(await createEnrolledUser());
   keptSession = await signIn(await createEnrolledUser());
   for (const [page, field] of FORMS) {

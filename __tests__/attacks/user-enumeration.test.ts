@@ -1,11 +1,10 @@
 /** @jest-environment node */
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { loginAction } from "@/app/login/actions";
 import { sendEmailCodeAction, verifyAction } from "@/app/login/verify/actions";
 import { registerAction } from "@/app/register/actions";
 import { Browser } from "@/__tests__/helpers/browsers";
-import { freePort, startApp, type AppServer } from "@/__tests__/helpers/next-server";
+import { startTestApp, type AppServer } from "@/__tests__/helpers/next-server";
 import { form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, uniqueName } from "@/__tests__/helpers/users";
 import { registerAccount } from "@/lib/server/accounts";
@@ -160,18 +159,7 @@ describe("the password step over HTTP", () => {
   let app: AppServer;
 
   beforeAll(async () => {
-    const port = await freePort();
-    app = await startApp({
-      port,
-      env: {
-        DATABASE_URL: databaseUrl,
-        AUTH_SECRET: process.env.AUTH_SECRET,
-        JWT_SECRET: process.env.JWT_SECRET,
-        TOTP_ENCRYPTION_KEY: process.env.TOTP_ENCRYPTION_KEY,
-        APP_URL: `http://127.0.0.1:${port}`,
-        MAIL_OUTBOX_DIR: path.join(process.env.JEST_RUN_DIR as string, "outbox-user-enumeration"),
-      },
-    });
+    app = await startTestApp({ databaseUrl, outbox: "outbox-user-enumeration" });
   });
 
   afterAll(async () => {

@@ -58,11 +58,10 @@ function lockHolderAlive(): boolean {
 
 // Returns the dist folder (relative to the project) holding a build of the
 // current sources.
-export async function ensureBuild(): Promise<string> {
-  const stamp = sourceStamp();
-  const stampFile = path.join(distPath, "SOURCE_STAMP");
+// Runs `work` holding the build lock (a folder; a lock whose holder died is
+// taken over).
+async function underBuildLock<T>(work: () => T): Promise<T> {
   for (;;) {
-    if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp) return TEST_DIST_DIR;
     try {
       fs.mkdirSync(lockDir, { recursive: false });
     } catch {
@@ -72,26 +71,37 @@ export async function ensureBuild(): Promise<string> {
     }
     try {
       fs.writeFileSync(path.join(lockDir, "pid"), String(process.pid));
-      fs.rmSync(distPath, { recursive: true, force: true });
-      const build = spawnSync(process.execPath, [NEXT_BIN, "build"], {
-        cwd: root,
-        env: {
-          ...process.env,
-          NODE_ENV: "production",
-          NEXT_TELEMETRY_DISABLED: "1",
-          NEXT_DIST_DIR: TEST_DIST_DIR,
-        },
-        encoding: "utf8",
-      });
-      if (build.status !== 0) {
-        throw new Error(`next build failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
-      }
-      fs.writeFileSync(stampFile, stamp);
-      return TEST_DIST_DIR;
+      return work();
     } finally {
       fs.rmSync(lockDir, { recursive: true, force: true });
     }
   }
+}
+
+export async function ensureBuild(): Promise<string> {
+  const stamp = sourceStamp();
+  const stampFile = path.join(distPath, "SOURCE_STAMP");
+  const isCurrent = () => fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp;
+  if (isCurrent()) return TEST_DIST_DIR;
+  await underBuildLock(() => {
+    if (isCurrent()) return;
+    fs.rmSync(distPath, { recursive: true, force: true });
+    const build = spawnSync(process.execPath, [NEXT_BIN, "build"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        NEXT_DIST_DIR: TEST_DIST_DIR,
+      },
+      encoding: "utf8",
+    });
+    if (build.status !== 0) {
+      throw new Error(`next build failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
+    }
+    fs.writeFileSync(stampFile, stamp);
+  });
+  return TEST_DIST_DIR;
 }
 
 // A running `next start` reads its build lazily, and another suite may
@@ -115,28 +125,20 @@ function removeStaleCopies(): void {
 async function copyOfBuild(): Promise<string> {
   for (;;) {
     await ensureBuild();
-    try {
-      fs.mkdirSync(lockDir, { recursive: false });
-    } catch {
-      if (!lockHolderAlive()) fs.rmSync(lockDir, { recursive: true, force: true });
-      await sleep(500);
-      continue;
-    }
-    try {
-      fs.writeFileSync(path.join(lockDir, "pid"), String(process.pid));
-      if (!fs.existsSync(path.join(distPath, "SOURCE_STAMP"))) continue;
+    const copy = await underBuildLock(() => {
+      // Another suite may have started a rebuild since ensureBuild returned.
+      if (!fs.existsSync(path.join(distPath, "SOURCE_STAMP"))) return null;
       removeStaleCopies();
-      const copy = path.join(".tmp", `next-run-${process.pid}-${copies++}`);
-      fs.rmSync(path.join(root, copy), { recursive: true, force: true });
-      fs.cpSync(distPath, path.join(root, copy), {
+      const folder = path.join(".tmp", `next-run-${process.pid}-${copies++}`);
+      fs.rmSync(path.join(root, folder), { recursive: true, force: true });
+      fs.cpSync(distPath, path.join(root, folder), {
         recursive: true,
         verbatimSymlinks: true,
         filter: (source) => source !== path.join(distPath, "cache"),
       });
-      return copy;
-    } finally {
-      fs.rmSync(lockDir, { recursive: true, force: true });
-    }
+      return folder;
+    });
+    if (copy) return copy;
   }
 }
 
@@ -243,4 +245,25 @@ export function freshSqliteUrl(name: string): string {
   const file = path.join(runDir, `${name}-${process.pid}.db`);
   fs.copyFileSync(path.join(runDir, "template.db"), file);
   return `file:${file}`;
+}
+
+// A server on the jest run's test secrets (__tests__/setup/env.ts), a database
+// of the caller's, and APP_URL its own origin unless the test names another.
+export async function startTestApp(options: {
+  databaseUrl: string;
+  outbox: string;
+  appUrl?: (port: number) => string;
+}): Promise<AppServer> {
+  const port = await freePort();
+  return startApp({
+    port,
+    env: {
+      DATABASE_URL: options.databaseUrl,
+      AUTH_SECRET: process.env.AUTH_SECRET,
+      JWT_SECRET: process.env.JWT_SECRET,
+      TOTP_ENCRYPTION_KEY: process.env.TOTP_ENCRYPTION_KEY,
+      APP_URL: options.appUrl?.(port) ?? `http://127.0.0.1:${port}`,
+      MAIL_OUTBOX_DIR: path.join(process.env.JEST_RUN_DIR as string, options.outbox),
+    },
+  });
 }
