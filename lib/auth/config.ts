@@ -1,5 +1,6 @@
 import type { NextAuthConfig } from "next-auth";
 import { appOrigin } from "./request-guards";
+import { safeCallbackPath } from "./routes";
 
 // Edge-safe part of the next-auth configuration: no providers, no database.
 // middleware.ts builds on this; auth.ts adds the Node-only pieces.
@@ -44,6 +45,13 @@ export const authConfig = {
   trustHost: true,
   providers: [],
   callbacks: {
+    // Every redirect next-auth makes (sign-in, sign-out, its own pages) goes
+    // through the app's one check, against APP_URL; baseUrl (from the Host
+    // header) only names the host the browser already used.
+    redirect({ url, baseUrl }) {
+      const path = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url;
+      return `${baseUrl}${safeCallbackPath(path, "/")}`;
+    },
     // Never acts on an update (trigger "update"), whose data a browser can
     // send: auth.ts's jwt callback handles those.
     jwt({ token, user, trigger }) {

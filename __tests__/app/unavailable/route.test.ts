@@ -16,11 +16,21 @@ describe("GET /unavailable", () => {
     expect(html).toContain('<a href="/dashboard">Try again</a>');
   });
 
-  it("links back only to a path of this site, escaped", async () => {
+  it("links back only to a path of this site, normalised", async () => {
     expect(await open("?from=%2F%2Fevil.example").text()).toContain('<a href="/">Try again</a>');
     expect(await open("").text()).toContain('<a href="/">Try again</a>');
+    // Browsers drop TAB, CR and LF and read "\\" as "/": each would be "//evil.example".
+    for (const from of [
+      "%2F%09%2Fevil.example",
+      "%2F%0D%0A%2Fevil.example",
+      "%2F%5Cevil.example",
+      "%2F.%2F%2Fevil.example",
+    ]) {
+      expect(await open(`?from=${from}`).text()).toContain('<a href="/">Try again</a>');
+    }
+    // Normalised as a browser would request it, so no quote or bracket is left to escape.
     expect(await open("?from=%2Fx%22%3E%3Cscript%3E").text()).toContain(
-      '<a href="/x&#34;&#62;&#60;script&#62;">Try again</a>',
+      '<a href="/x%22%3E%3Cscript%3E">Try again</a>',
     );
   });
 });

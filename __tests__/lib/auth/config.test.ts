@@ -53,3 +53,24 @@ describe("the next-auth logger", () => {
     log.mockRestore();
   });
 });
+
+describe("authConfig.callbacks.redirect", () => {
+  const redirect = (url: string) => authConfig.callbacks.redirect({ url, baseUrl: "http://localhost:3000" });
+
+  it("follows a path or a URL of this site", () => {
+    expect(redirect("/dashboard")).toBe("http://localhost:3000/dashboard");
+    expect(redirect("http://localhost:3000/login?signedOut=1")).toBe(
+      "http://localhost:3000/login?signedOut=1",
+    );
+  });
+
+  it.each([
+    "https://evil.example/",
+    "//evil.example",
+    "/\t/evil.example",
+    "/\\evil.example",
+    "javascript:alert(1)",
+  ])("sends %j home instead", (url) => {
+    expect(redirect(url)).toBe("http://localhost:3000/");
+  });
+});
