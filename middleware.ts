@@ -1,6 +1,7 @@
 import { NextRequest, NextResponse } from "next/server";
 import { isCompleteSession } from "@/lib/auth/config";
 import { contentSecurityPolicy } from "@/lib/auth/csp";
+import { bodySizeStatus, isMalformedActionCall, MAX_FORM_BODY_BYTES } from "@/lib/auth/form-posts";
 import {
   appOrigin,
   hasJunkCallbackParam,
@@ -58,6 +59,22 @@ function respond(request: NextRequest, session: ReturnType<typeof sessionFromTok
   return response;
 }
 
+// A post to a page is a server action; what Next.js would answer with a 500
+// is refused here as bad input. The size comes first, before any body is read.
+async function refusePagePost(request: NextRequest): Promise<NextResponse | null> {
+  const size = await bodySizeStatus(request);
+  if (size === 413) {
+    return new NextResponse(`The form is too large (at most ${MAX_FORM_BODY_BYTES / 1024 / 1024} MB).`, {
+      status: 413,
+    });
+  }
+  if (size === 400) return new NextResponse("Bad request.", { status: 400 });
+  const malformed = request.headers.has("next-action")
+    ? await isMalformedActionCall(request)
+    : await isMalformedFormPost(request);
+  return malformed ? new NextResponse("Bad request: the form could not be read.", { status: 400 }) : null;
+}
+
 export default async function middleware(request: NextRequest) {
   // A development server is also reached as 127.0.0.1 or by its LAN address.
   const origins =
@@ -68,9 +85,11 @@ export default async function middleware(request: NextRequest) {
     return new NextResponse("Cross-site request refused.", { status: 403 });
   }
   if (hasJunkCallbackParam(request.nextUrl)) return new NextResponse("Bad request.", { status: 400 });
-  if (!request.nextUrl.pathname.startsWith("/api/") && (await isMalformedFormPost(request))) {
-    return new NextResponse("Bad request: the form could not be read.", { status: 400 });
-  }
+  const refusal =
+    request.method === "POST" &&
+    !request.nextUrl.pathname.startsWith("/api/") &&
+    (await refusePagePost(request));
+  if (refusal) return refusal;
   const cookie = withoutJunkCallbackCookie(request.headers.get("cookie"));
   if (cookie === null) return guard(request);
   const headers = new Headers(request.headers);

@@ -17,6 +17,8 @@ let app: AppServer;
 // keeps a session for the cookie tests.
 let session: string;
 let keptSession: string;
+// Next.js's limit for a server action's body.
+const MAX_BODY = 1024 * 1024;
 let ipCounter = 0;
 const nextIp = () => `198.18.9.${(ipCounter++ % 250) + 1}`;
 
@@ -215,3 +217,178 @@ describe("oversized API bodies over HTTP", () => {
     expect(response.status).toBe(413);
   });
 });
+
+// What the attack pass found answered with a 500 and a stack trace in the
+// log: each is a 4xx, and the log gets no stack for it (error names only).
+describe("bad input that Next.js answered with a 500", () => {
+  let signedIn: string;
+  let loginActionId: string;
+
+  beforeAll(async () => {
+    signedIn = await signIn(await createEnrolledUser());
+    const descriptor = (actionFields.get("/login") ?? []).find(([name]) => /^\$ACTION_\d+:0$/.test(name));
+    loginActionId = (JSON.parse(descriptor?.[1] ?? "{}") as { id?: string }).id ?? "";
+    expect(loginActionId).toMatch(/^[0-9a-f]{40,}$/);
+  });
+
+  // Runs `request` and returns its response after checking that the server
+  // printed no stack trace meanwhile.
+  async function withoutStackTrace(request: () => Promise<Response>): Promise<Response> {
+    const before = app.output().length;
+    const response = await request();
+    await response.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const printed = app.output().slice(before);
+    expect(printed).not.toMatch(/\n\s+at .+:\d+/);
+    expect(printed).not.toMatch(/Body exceeded|TypeError|RangeError/);
+    return response;
+  }
+
+  const sameOrigin = (location: string | null): string =>
+    new URL((location ?? "").replace(/[\t\r\n]/g, ""), `${app.origin}/login`).origin;
+
+  it.each([
+    ["a newline", "/dashboard\n"],
+    ["CR LF", "/dashboard\r\nSet-Cookie: x=1"],
+    ["a non-Latin-1 character", "/dashboard?name=\u4e2d\u6587"],
+    ["TAB between the slashes", "/\t/evil.example"],
+    ["TAB and a backslash", "/\t\\evil.example"],
+    ["a backslash", "/\\evil.example"],
+    ["CR between the slashes", "/\r/evil.example"],
+    ["LF between the slashes", "/\n/evil.example"],
+    ["a dot segment", "/.//evil.example"],
+    ["a percent-encoded slash", "/%2F/evil.example"],
+    ["a full-width slash", "/\uff0f/evil.example"],
+    ["another origin", "https://evil.example/"],
+    ["javascript:", "javascript:alert(1)"],
+  ])("a signed-in /login?callbackUrl= with %s redirects on this site", async (_name, callbackUrl) => {
+    const response = await withoutStackTrace(() =>
+      fetch(`${app.origin}/login?callbackUrl=${encodeURIComponent(callbackUrl)}`, {
+        headers: { cookie: signedIn },
+        redirect: "manual",
+      }),
+    );
+    expect(response.status).toBe(307);
+    const location = response.headers.get("location");
+    expect(location).toMatch(/^\/(?![/\\])[\x21-\x7e]*$/);
+    expect(sameOrigin(location)).toBe(app.origin);
+  });
+
+  const bigField: Field[] = [["identifier", "x".repeat(MAX_BODY + 1_000)]];
+  const streamOf = (text: string) => {
+    const bytes = new TextEncoder().encode(text);
+    let offset = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= bytes.length) controller.close();
+        else {
+          controller.enqueue(bytes.slice(offset, offset + 64 * 1024));
+          offset += 64 * 1024;
+        }
+      },
+    });
+  };
+  const post = (headers: Record<string, string>, body: BodyInit, path = "/login") =>
+    withoutStackTrace(() =>
+      fetch(`${app.origin}${path}`, {
+        method: "POST",
+        headers: { origin: app.origin, "x-forwarded-for": nextIp(), ...headers },
+        body,
+        redirect: "manual",
+        duplex: "half",
+      } as RequestInit),
+    );
+
+  it("a form post over 1 MB is a 413, with or without JavaScript, with or without a length", async () => {
+    const hidden = actionFields.get("/login") ?? [];
+    const noJs = multipartBody([...hidden, ...bigField]);
+    expect((await post({ "content-type": MULTIPART_TYPE }, noJs)).status).toBe(413);
+    expect((await post({ "content-type": MULTIPART_TYPE }, streamOf(noJs))).status).toBe(413);
+    const withJs = multipartBody([
+      ["0", '[{},"$K1"]'],
+      ["1_identifier", bigField[0][1]],
+    ]);
+    const action = { "content-type": MULTIPART_TYPE, "next-action": loginActionId };
+    expect((await post(action, withJs)).status).toBe(413);
+    expect((await post(action, streamOf(withJs))).status).toBe(413);
+    expect(
+      (
+        await post(
+          { "content-type": "text/plain;charset=UTF-8", "next-action": loginActionId },
+          `["${"x".repeat(MAX_BODY)}"]`,
+        )
+      ).status,
+    ).toBe(413);
+  });
+
+  const deep = `${"[".repeat(5_000)}${"]".repeat(5_000)}`;
+  it.each<[string, string, string]>([
+    ["a 5,000-deep nested array", "text/plain;charset=UTF-8", deep],
+    ["a 5,000-deep nested array in field 0", MULTIPART_TYPE, multipartBody([["0", deep]])],
+    ["arguments that are not an array", "text/plain;charset=UTF-8", '{"0":"$K1"}'],
+    ["arguments that are not an array, multipart", MULTIPART_TYPE, multipartBody([["0", '"$K1"']])],
+    ["a reference to a missing part", "text/plain;charset=UTF-8", '["$1"]'],
+    ["a reference to a missing promise", MULTIPART_TYPE, multipartBody([["0", '["$@5","$K1"]']])],
+    ["a reference to a missing map", MULTIPART_TYPE, multipartBody([["0", '[{"a":"$Q9"},"$K1"]']])],
+    [
+      "a server reference",
+      MULTIPART_TYPE,
+      multipartBody([
+        ["0", '["$h1","$K1"]'],
+        ["1", '{"id":"x","bound":null}'],
+      ]),
+    ],
+    [
+      "a truncated multipart body",
+      MULTIPART_TYPE,
+      multipartBody([
+        ["0", '[{},"$K1"]'],
+        ["1_identifier", "alice"],
+      ]).slice(0, 90),
+    ],
+    ["the right action with strings for arguments", "text/plain;charset=UTF-8", '["x","y"]'],
+    [
+      "the right action with strings for arguments, multipart",
+      MULTIPART_TYPE,
+      multipartBody([["0", '["x","y"]']]),
+    ],
+    ["the right action with no field 0", MULTIPART_TYPE, multipartBody([["1_identifier", "alice"]])],
+    ["the right action with JSON", "application/json", '{"identifier":"alice"}'],
+  ])("a server action call with %s is a 400", async (_name, type, body) => {
+    const response = await post({ "content-type": type, "next-action": loginActionId }, body);
+    expect(response.status).toBe(400);
+  });
+
+  it("still runs the sign-in action as React calls it with JavaScript", async () => {
+    const body = multipartBody([
+      ["0", '[{"message":"$undefined","values":{"identifier":"$$x"}},"$K1"]'],
+      ["1_identifier", "nobody-here"],
+      ["1_password", "not the password"],
+    ]);
+    const response = await post({ "content-type": MULTIPART_TYPE, "next-action": loginActionId }, body);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/x-component");
+  });
+
+  it.each<[string, (hidden: Field[]) => Field[] | string]>([
+    [
+      "a truncated multipart body",
+      (hidden) => multipartBody([...hidden, ["identifier", "alice"]]).slice(0, 120),
+    ],
+    ["a 5,000-deep bound argument", (hidden) => withBound(hidden, `[${deep}]`)],
+    ["a bound argument referring to a missing part", (hidden) => withBound(hidden, '["$@3"]')],
+    ["a bound argument that is a server reference", (hidden) => withBound(hidden, '["$h2"]')],
+  ])("a form posted without JavaScript with %s is a 400", async (_name, make) => {
+    const made = make(actionFields.get("/login") ?? []);
+    const body = typeof made === "string" ? made : multipartBody(made);
+    const response = await post({ "content-type": MULTIPART_TYPE }, body);
+    expect(response.status).toBe(400);
+  });
+});
+
+// React's hidden fields of a form with `bound` as the bound arguments' row.
+function withBound(hidden: Field[], bound: string): Field[] {
+  return hidden.map(([name, value]): Field =>
+    /^\$ACTION_\d+:[1-9]\d*$/.test(name) ? [name, bound] : [name, value],
+  );
+}

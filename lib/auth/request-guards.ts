@@ -1,4 +1,5 @@
 // Edge-safe: imported by middleware.ts and lib/auth/config.ts.
+import { isPlainReplyModel } from "./form-posts";
 
 // The public origin, from APP_URL (validated at start-up by lib/server/env.ts).
 export function appOrigin(): string {
@@ -82,7 +83,8 @@ function parseJson(value: FormDataEntryValue | null): unknown {
 // fields: "$ACTION_REF_n", a descriptor "$ACTION_n:0" ({"id","bound":"$@k"})
 // and the bound arguments "$ACTION_n:k" (the form state, a JSON array).
 // Next.js answers a 500 when such a body is not multipart at all or when a
-// bound row is missing or not JSON, so those are refused as bad input.
+// bound row is missing, not JSON, or more than plain JSON (form-posts.ts), so
+// those are refused as bad input.
 export async function isMalformedFormPost(request: Request): Promise<boolean> {
   const type = request.headers.get("content-type") ?? "";
   if (
@@ -106,7 +108,9 @@ export async function isMalformedFormPost(request: Request): Promise<boolean> {
       return true;
     if (descriptor.bound === null || descriptor.bound === undefined) continue;
     const row = typeof descriptor.bound === "string" ? /^\$@([0-9a-f]+)$/.exec(descriptor.bound) : null;
-    if (!row || !Array.isArray(parseJson(form.get(`${prefix}${parseInt(row[1], 16)}`)))) return true;
+    if (!row) return true;
+    const bound = parseJson(form.get(`${prefix}${parseInt(row[1], 16)}`));
+    if (!Array.isArray(bound) || !isPlainReplyModel(bound)) return true;
   }
   return false;
 }
