@@ -18,10 +18,43 @@ export function isPostgres(url) {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
-// Runs the Prisma CLI from node_modules, failing loudly.
+// In production, the check `next start` makes at start-up
+// (lib/server/startup.ts, TypeScript, loaded through jiti), made before
+// anything else: a bad environment exits here, before any migration and
+// before `next start` prints "Ready".
+export async function checkProductionEnvironment(env = process.env) {
+  if (env.NODE_ENV !== "production") return;
+  const { createJiti } = await import("jiti");
+  const jiti = createJiti(import.meta.url, { alias: { "@": root } });
+  const { checkEnvironmentOrExit } = await jiti.import(path.join(root, "lib", "server", "startup.ts"));
+  checkEnvironmentOrExit();
+}
+
+// Prisma prints this on every command while the schema keeps `url`, which its
+// CLI still needs with a driver adapter: without it, it downloads its engine.
+const ADAPTER_URL_WARNING =
+  "WARNING: Your schema specifies the following datasource properties but you are using a Driver Adapter via prisma.config.ts:\n" +
+  "- url\n\nThe values from your schema will NOT be used!\n\n" +
+  "We recommend you to remove those properties from your schema to avoid confusion if you are only using driver adapters.\n";
+
+export function withoutAdapterUrlWarning(output) {
+  return output.replace(`\n${ADAPTER_URL_WARNING}`, "").replace(ADAPTER_URL_WARNING, "");
+}
+
+// Runs the Prisma CLI from node_modules, failing loudly; passes its output
+// through but for the known warning above.
 export function prisma(args, env = process.env) {
   const bin = path.join(root, "node_modules", "prisma", "build", "index.js");
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd: root, env, stdio: "inherit" });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    env,
+    stdio: ["inherit", "pipe", "pipe"],
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  // Its stderr carries what it prints first ("Loaded Prisma config ...").
+  process.stderr.write(result.stderr ?? "");
+  process.stdout.write(withoutAdapterUrlWarning(result.stdout ?? ""));
   if (result.status !== 0) {
     throw new Error(`prisma ${args.join(" ")} failed with exit code ${result.status}`);
   }

@@ -2,6 +2,7 @@
 // `npm start`, `npm run dev` and `npm run db:migrate`.
 import Database from "better-sqlite3";
 import {
+  checkProductionEnvironment,
   ensureClientProvider,
   ensureSqliteFolder,
   isPostgres,
@@ -11,6 +12,7 @@ import {
 } from "./lib.mjs";
 
 const env = loadProjectEnv();
+await checkProductionEnvironment(env);
 ensureSqliteFolder(env.DATABASE_URL);
 ensureClientProvider(env.DATABASE_URL);
 prisma(["migrate", "deploy"], env);

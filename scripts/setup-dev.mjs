@@ -1,25 +1,18 @@
-// First-run setup for `npm run dev`: development secrets in .env.local (never
-// in production), then the database created and migrated.
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
+// First-run setup for `npm run dev`: development secrets in
+// .env.development.local (read only by `next dev`, refused by production),
+// then the database created and migrated.
+import { DEV_SECRETS_FILE, moveLegacySecrets, writeDevSecrets } from "./dev-secrets.mjs";
 import { loadProjectEnv, root } from "./lib.mjs";
 
-const file = path.join(root, ".env.local");
-const existing = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
-const generators = {
-  AUTH_SECRET: () => randomBytes(32).toString("base64url"),
-  JWT_SECRET: () => randomBytes(48).toString("base64url"),
-  TOTP_ENCRYPTION_KEY: () => randomBytes(32).toString("base64"),
-};
-const env = loadProjectEnv();
-const missing = Object.keys(generators).filter((name) => !env[name]);
-if (missing.length > 0) {
-  const lines = missing.map((name) => `${name}=${generators[name]()}`);
-  const header = existing ? "" : "# Development secrets, generated on first run. Never commit this file.\n";
-  const separator = existing && !existing.endsWith("\n") ? "\n" : "";
-  fs.writeFileSync(file, `${existing}${separator}${header}${lines.join("\n")}\n`, { mode: 0o600 });
-  console.log(`Generated ${missing.join(", ")} into .env.local (development only).`);
+const moved = moveLegacySecrets(root);
+if (moved.length > 0) {
+  console.log(
+    `Moved ${moved.join(", ")} from .env.local to ${DEV_SECRETS_FILE}: \`next start\` reads .env.local, and these are for development only.`,
+  );
+}
+const generated = writeDevSecrets(root, loadProjectEnv());
+if (generated.length > 0) {
+  console.log(`Generated ${generated.join(", ")} into ${DEV_SECRETS_FILE} (development only).`);
 }
 
 await import("./migrate.mjs");
