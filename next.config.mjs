@@ -13,12 +13,27 @@ const securityHeaders = [
     : []),
 ];
 
+// Next.js refuses a server action whose Origin host differs from
+// X-Forwarded-Host (or Host), which a proxy in front may rewrite: nginx's
+// `proxy_set_header Host $host;` drops a non-default port. The app knows its
+// public origin, so APP_URL's host is allowed whatever Host says; middleware.ts
+// refuses every other origin with a 403 before any action runs. `next start`
+// evaluates this file again, so APP_URL counts as set at start, not at build.
+function appHost() {
+  try {
+    return new URL(process.env.APP_URL || "http://localhost:3000").host;
+  } catch {
+    return "localhost:3000";
+  }
+}
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Test suites build into a folder of their own (__tests__/helpers/next-server.ts).
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
+  experimental: { serverActions: { allowedOrigins: [appHost()] } },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

@@ -1,6 +1,7 @@
 // Helpers shared by the project's scripts (plain Node, no build step).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import nextEnv from "@next/env";
 
@@ -80,9 +81,17 @@ export function ensureSqliteFolder(url) {
 
 // The generated client is built for one provider; regenerate it when the
 // configured database is of the other kind.
+// The client is looked up the way the app's `@prisma/client` finds it, so a
+// resolution hook that points the app at another client (the PostgreSQL test
+// runs' __tests__/helpers/prisma-client-pg-hook.cjs) is followed here too.
 export function ensureClientProvider(url) {
   const wanted = isPostgres(url) ? "postgresql" : "sqlite";
-  const generated = path.join(root, "node_modules", ".prisma", "client", "schema.prisma");
+  let generated;
+  try {
+    generated = createRequire(path.join(root, "package.json")).resolve(".prisma/client/schema.prisma");
+  } catch {
+    generated = path.join(root, "node_modules", ".prisma", "client", "schema.prisma");
+  }
   const current = fs.existsSync(generated) ? fs.readFileSync(generated, "utf8") : "";
   if (!current.includes(`provider = "${wanted}"`)) prisma(["generate"]);
 }

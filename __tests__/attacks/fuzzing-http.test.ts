@@ -1,4 +1,5 @@
 /** @jest-environment node */
+import http from "node:http";
 import fc from "fast-check";
 import { startTestApp, type AppServer } from "@/__tests__/helpers/next-server";
 import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
@@ -392,3 +393,87 @@ function withBound(hidden: Field[], bound: string): Field[] {
     /^\$ACTION_\d+:[1-9]\d*$/.test(name) ? [name, bound] : [name, value],
   );
 }
+
+// A post with full control of Host (fetch sets it from the URL).
+function postWithHost(
+  target: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; location?: string; cookies: string[] }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { host: "127.0.0.1", port: app.port, path: target, method: "POST", headers },
+      (response) => {
+        response.resume();
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            location: response.headers.location,
+            cookies: response.headers["set-cookie"] ?? [],
+          }),
+        );
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+describe("server actions whose Host or X-Forwarded-Host differs from their Origin (a proxy in front)", () => {
+  let logStart = 0;
+  beforeAll(() => {
+    logStart = app.output().length;
+  });
+
+  const signInPost = async (headers: Record<string, string>) => {
+    const user = await createEnrolledUser();
+    const hidden = await formFields(app.origin, "/login", "identifier");
+    const body = multipartBody([...hidden, ["identifier", user.username], ["password", user.password]]);
+    return postWithHost(
+      "/login",
+      { "content-type": MULTIPART_TYPE, "x-forwarded-for": nextIp(), ...headers },
+      body,
+    );
+  };
+
+  // What proxies send: nginx's `Host $host` drops a non-default port, others
+  // name the upstream or add X-Forwarded-Host of their own.
+  it.each([
+    ["Host without the port", () => ({ host: "127.0.0.1" })],
+    [
+      "X-Forwarded-Host without the port",
+      () => ({ host: `127.0.0.1:${app.port}`, "x-forwarded-host": "127.0.0.1" }),
+    ],
+    ["an upstream's name as Host", () => ({ host: "app-1.internal:3000" })],
+    [
+      "another X-Forwarded-Host and Host",
+      () => ({ host: "app-1.internal:3000", "x-forwarded-host": "proxy.internal:8080" }),
+    ],
+  ])("runs the sign-in action from APP_URL's origin with %s", async (_name, hosts) => {
+    const answer = await signInPost({ origin: app.origin, ...hosts() });
+    expect(answer.status).toBe(303);
+    expect(answer.location).toMatch(/\/login\/verify\b/);
+    expect(answer.cookies.some((cookie) => cookie.startsWith("2fa-challenge="))).toBe(true);
+  });
+
+  it.each([
+    ["APP_URL's host without its port, and Host to match", "http://127.0.0.1", { host: "127.0.0.1" }],
+    [
+      "another site, and X-Forwarded-Host to match",
+      "https://evil.example",
+      { "x-forwarded-host": "evil.example" },
+    ],
+    ["another site, and Host to match", "https://evil.example", { host: "evil.example" }],
+    ["another port of APP_URL's host", "http://127.0.0.1:1", { host: "127.0.0.1:1" }],
+  ])("refuses with a 403 an action from %s", async (_name, origin, hosts) => {
+    const answer = await signInPost({ host: `127.0.0.1:${app.port}`, origin, ...hosts });
+    expect(answer.status).toBe(403);
+    expect(answer.cookies).toEqual([]);
+  });
+
+  it("wrote no stack trace and no aborted action to the log", () => {
+    const log = app.output().slice(logStart);
+    expect(log).not.toMatch(/\n\s+at /);
+    expect(log).not.toContain("Aborting the action");
+  });
+});

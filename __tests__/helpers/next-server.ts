@@ -168,6 +168,8 @@ export type StartOptions = {
   port?: number;
   /** The build to run, relative to the project; TEST_DIST_DIR by default. */
   distDir?: string;
+  /** Start through `npm start` (scripts/migrate.mjs, then next start) instead of next start alone. */
+  viaNpmStart?: boolean;
 };
 
 // Starts `next start` on the test build. NODE_ENV is production; the caller
@@ -183,7 +185,11 @@ export function spawnApp(options: StartOptions & { port: number }): ChildProcess
     ...options.env,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(options.port), "-H", "127.0.0.1"], {
+  const listen = ["-p", String(options.port), "-H", "127.0.0.1"];
+  const [command, args] = options.viaNpmStart
+    ? ["npm", ["start", "--silent", "--", ...listen]]
+    : [process.execPath, [NEXT_BIN, "start", ...listen]];
+  const child = spawn(command, args, {
     cwd: root,
     env: env as NodeJS.ProcessEnv,
     detached: true,
@@ -216,7 +222,9 @@ export async function startApp(options: StartOptions = {}): Promise<AppServer> {
     fs.rmSync(path.join(root, distDir), { recursive: true, force: true });
   };
   const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // `npm start` may first wait for another start's migrations.
+  const readyWithin = options.viaNpmStart ? 300_000 : 60_000;
+  const deadline = Date.now() + readyWithin;
   for (;;) {
     if (child.exitCode !== null) {
       await stop();
@@ -230,7 +238,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppServer> {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`next start was not ready after 60 s:\n${child.captured.join("")}`);
+      throw new Error(`next start was not ready after ${readyWithin / 1000} s:\n${child.captured.join("")}`);
     }
     await sleep(200);
   }

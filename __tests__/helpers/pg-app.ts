@@ -9,15 +9,22 @@ const PG_CLIENT_HOOK = path.join(__dirname, "prisma-client-pg-hook.cjs");
 // posts from it. The build imports @prisma/client, which is the SQLite client
 // in node_modules; the --require hook makes this process load the
 // PostgreSQL client generated for the run instead.
-export async function startAppOnPostgres(databaseUrl = process.env.DATABASE_URL): Promise<AppServer> {
+// `appUrl` names a public origin other than its own (a proxy in front);
+// `viaNpmStart` starts it the way `npm start` does, migrations first (the
+// hook then also points scripts/migrate.mjs's client check at that client).
+export async function startAppOnPostgres(
+  databaseUrl = process.env.DATABASE_URL,
+  options: { appUrl?: string; viaNpmStart?: boolean } = {},
+): Promise<AppServer> {
   const { AUTH_SECRET, JWT_SECRET, TOTP_ENCRYPTION_KEY, MAIL_OUTBOX_DIR } = process.env;
   const port = await freePort();
   return startApp({
     port,
+    viaNpmStart: options.viaNpmStart,
     nodeOptions: `--require ${PG_CLIENT_HOOK}`,
     env: {
       DATABASE_URL: databaseUrl,
-      APP_URL: `http://127.0.0.1:${port}`,
+      APP_URL: options.appUrl ?? `http://127.0.0.1:${port}`,
       AUTH_SECRET,
       JWT_SECRET,
       TOTP_ENCRYPTION_KEY,
