@@ -1,5 +1,6 @@
 import { Text } from "@react-email/components";
 import type { ReactElement } from "react";
+import { formatUtcTime } from "../lib/time-format";
 import { EmailLayout, mono, muted, text } from "./components/layout";
 
 export type AccessTokenEmailProps = { username: string; token: string; expiresAt: string; appUrl: string };
@@ -28,10 +29,11 @@ export default function AccessTokenEmail({
   );
 }
 
-// toUTCString reads better than ISO; an unparsable value is shown as given.
+// The recipient's time zone is unknown, so the time names its zone; an
+// unparsable value is shown as given.
 function formatExpiry(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? `at ${iso}` : `on ${date.toUTCString()}`;
+  return Number.isNaN(date.getTime()) ? `at ${iso}` : `on ${formatUtcTime(date, { seconds: true })}`;
 }
 
 AccessTokenEmail.PreviewProps = {

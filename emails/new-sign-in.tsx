@@ -40,7 +40,7 @@ export default function NewSignInEmail(props: NewSignInEmailProps): ReactElement
 
 NewSignInEmail.PreviewProps = {
   username: "ada",
-  time: "25 Nov 2026, 12:00 UTC",
+  time: "25 November 2026, 12:00 UTC",
   ip: "203.0.113.7",
   browser: "Firefox on Linux",
   method: "Authenticator app",

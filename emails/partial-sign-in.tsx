@@ -46,7 +46,7 @@ export default function PartialSignInEmail(props: PartialSignInEmailProps): Reac
 
 PartialSignInEmail.PreviewProps = {
   username: "ada",
-  time: "25 Nov 2026, 12:00 UTC",
+  time: "25 November 2026, 12:00 UTC",
   ip: "203.0.113.7",
   browser: "Firefox on Linux",
   settingsUrl: "http://localhost:3000/settings/security",

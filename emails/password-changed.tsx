@@ -43,7 +43,7 @@ export default function PasswordChangedEmail(props: PasswordChangedEmailProps): 
 
 PasswordChangedEmail.PreviewProps = {
   username: "ada",
-  time: "25 Nov 2026, 12:00 UTC",
+  time: "25 November 2026, 12:00 UTC",
   ip: "203.0.113.7",
   browser: "Firefox on Linux",
   settingsUrl: "http://localhost:3000/settings/security",

@@ -42,7 +42,7 @@ export default function RecoveryCodeUsedEmail(props: RecoveryCodeUsedEmailProps)
 RecoveryCodeUsedEmail.PreviewProps = {
   username: "ada",
   remaining: 9,
-  time: "25 Nov 2026, 12:00 UTC",
+  time: "25 November 2026, 12:00 UTC",
   ip: "203.0.113.7",
   settingsUrl: "http://localhost:3000/settings/security",
 } satisfies RecoveryCodeUsedEmailProps;

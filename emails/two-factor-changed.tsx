@@ -39,7 +39,7 @@ export default function TwoFactorChangedEmail(props: TwoFactorChangedEmailProps)
 TwoFactorChangedEmail.PreviewProps = {
   username: "ada",
   change: "A new authenticator app was set up",
-  time: "25 Nov 2026, 12:00 UTC",
+  time: "25 November 2026, 12:00 UTC",
   ip: "203.0.113.7",
   settingsUrl: "http://localhost:3000/settings/security",
 } satisfies TwoFactorChangedEmailProps;

@@ -64,7 +64,7 @@ describe("email templates", () => {
     expect(text).toContain('curl -H "Authorization: Bearer abc.def.ghi" https://2fa.example/api/me');
     expect(html).toContain("Authorization: Bearer abc.def.ghi");
     expect(html).toMatch(/font-family:ui-monospace/);
-    expect(text).toContain("Wed, 25 Nov 2026 12:15:00 GMT");
+    expect(text).toContain("It expires on 25 November 2026, 12:15:00 UTC.");
     expect(text).toMatch(/Keep it secret/);
     expect(accessToken.subject).toBe("Your access token");
   });

@@ -25,7 +25,7 @@ export function SetupForm({ qrCodeDataUrl, setupKey }: Props) {
           alt="QR code for your authenticator app"
           width={200}
           height={200}
-          className="rounded-lg ring-1 ring-slate-200"
+          className="rounded-lg bg-[#fff] p-2 ring-1 ring-slate-200"
         />
         <div className="space-y-1 text-sm">
           <p className="font-medium text-slate-800">Setup key</p>

@@ -1,5 +1,6 @@
 import "server-only";
 import type { User } from "@prisma/client";
+import { formatUtcTime } from "@/lib/time-format";
 import { afterResponse } from "./after-response";
 import { env } from "./env";
 import {
@@ -11,6 +12,7 @@ import {
   sendWelcomeEmail,
 } from "./notifications";
 import type { RequestContext } from "./request-context";
+import { describeBrowser, describeIp } from "./request-labels";
 
 // Security notices (DESIGN §4, §5): sent after the response, so a slow or
 // failing mail server never holds up or breaks a sign-in.
@@ -18,7 +20,8 @@ import type { RequestContext } from "./request-context";
 type Recipient = Pick<User, "username" | "email">;
 
 const settingsUrl = (): string => new URL("/settings/security", env.APP_URL).toString();
-const now = (): string => `${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC`;
+// The recipient's time zone is unknown: the time says its zone.
+const now = (): string => formatUtcTime(new Date());
 
 export const METHOD_NAMES = {
   totp: "Authenticator app",
@@ -31,8 +34,8 @@ export function noticeSignIn(user: Recipient, context: RequestContext, method: k
     sendNewSignInEmail(user.email, {
       username: user.username,
       time: now(),
-      ip: context.ip,
-      browser: context.userAgent || "unknown",
+      ip: describeIp(context.ip),
+      browser: describeBrowser(context.userAgent),
       method: METHOD_NAMES[method],
       settingsUrl: settingsUrl(),
     }),
@@ -45,7 +48,7 @@ export function noticeRecoveryCodeUsed(user: Recipient, context: RequestContext,
       username: user.username,
       remaining,
       time: now(),
-      ip: context.ip,
+      ip: describeIp(context.ip),
       settingsUrl: settingsUrl(),
     }),
   );
@@ -57,7 +60,7 @@ export function noticeTwoFactorChanged(user: Recipient, context: RequestContext,
       username: user.username,
       change,
       time: now(),
-      ip: context.ip,
+      ip: describeIp(context.ip),
       settingsUrl: settingsUrl(),
     }),
   );
@@ -69,8 +72,8 @@ export function noticePartialSignIn(user: Recipient, context: RequestContext) {
     sendPartialSignInEmail(user.email, {
       username: user.username,
       time: now(),
-      ip: context.ip,
-      browser: context.userAgent || "unknown",
+      ip: describeIp(context.ip),
+      browser: describeBrowser(context.userAgent),
       settingsUrl: settingsUrl(),
     }),
   );
@@ -81,8 +84,8 @@ export function noticePasswordChanged(user: Recipient, context: RequestContext) 
     sendPasswordChangedEmail(user.email, {
       username: user.username,
       time: now(),
-      ip: context.ip,
-      browser: context.userAgent || "unknown",
+      ip: describeIp(context.ip),
+      browser: describeBrowser(context.userAgent),
       settingsUrl: settingsUrl(),
     }),
   );

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { SubmitButton } from "@/app/_components/form";
+import { LocalTime } from "@/app/_components/local-time";
 import { env } from "@/lib/server/env";
 import { listRecentSecurityEvents } from "@/lib/server/events";
 import { countRecoveryCodesLeft } from "@/lib/server/recovery-codes";
+import { describeBrowser, describeIp } from "@/lib/server/request-labels";
 import { requireSession } from "@/lib/server/session";
 import { signOutEverywhereAction } from "./actions";
 import { PasswordForm } from "./password-form";
@@ -125,7 +127,7 @@ export default async function SecuritySettingsPage() {
               <thead className="text-slate-500">
                 <tr>
                   <th scope="col" className="py-2 pr-4 font-medium">
-                    Time (UTC)
+                    Time
                   </th>
                   <th scope="col" className="py-2 pr-4 font-medium">
                     Event
@@ -142,18 +144,15 @@ export default async function SecuritySettingsPage() {
                 {events.map((event) => (
                   <tr key={event.id}>
                     <td className="py-2 pr-4 whitespace-nowrap">
-                      {event.createdAt.toISOString().replace("T", " ").slice(0, 19)}
+                      <LocalTime iso={event.createdAt.toISOString()} />
                     </td>
                     <td className="py-2 pr-4">
                       {event.label}
                       {event.detail ? <span className="text-slate-500"> ({event.detail})</span> : null}
                     </td>
-                    <td className="py-2 pr-4 font-mono text-xs">{event.ip ?? "unknown"}</td>
-                    <td
-                      className="max-w-xs truncate py-2 text-xs text-slate-600"
-                      title={event.userAgent ?? ""}
-                    >
-                      {event.userAgent || "unknown"}
+                    <td className="py-2 pr-4 text-xs">{describeIp(event.ip)}</td>
+                    <td className="py-2 text-xs text-slate-600" title={event.userAgent || undefined}>
+                      {describeBrowser(event.userAgent)}
                     </td>
                   </tr>
                 ))}
