@@ -1,16 +1,21 @@
 import Link from "next/link";
 import { isDatabaseUnavailable } from "@/lib/server/db";
+import { getSetupInProgress } from "@/lib/server/enrolment";
 import { getCurrentSession } from "@/lib/server/session";
+import { SetupStatus } from "./setup-status";
 import { SignOutButton } from "./sign-out-button";
+
+function ignoreUnavailable(error: unknown): null {
+  if (isDatabaseUnavailable(error)) return null;
+  throw error;
+}
 
 export async function SiteHeader() {
   // While the database is unreachable the page says so (lib/server/unavailable.ts);
   // the header alone does not turn a page that works into an error.
-  const current = await getCurrentSession().catch((error: unknown) => {
-    if (isDatabaseUnavailable(error)) return null;
-    throw error;
-  });
+  const current = await getCurrentSession().catch(ignoreUnavailable);
   const username = current?.user.username;
+  const setup = username ? null : await getSetupInProgress().catch(ignoreUnavailable);
   return (
     <header className="border-b border-slate-200 bg-white">
       <nav
@@ -34,6 +39,8 @@ export async function SiteHeader() {
             </span>
             <SignOutButton />
           </div>
+        ) : setup ? (
+          <SetupStatus username={setup.username} canCancel={!setup.verified} />
         ) : (
           <div className="flex items-center gap-3 text-sm">
             <Link href="/login" className="font-medium text-slate-700 hover:text-slate-900">

@@ -20,7 +20,9 @@ export default async function LoginPage({ searchParams }: Props) {
         ? "You have been signed out."
         : params.passwordChanged !== undefined
           ? "Your password was changed and every session was signed out. Sign in with your new password."
-          : undefined;
+          : params.setupCancelled !== undefined
+            ? "Setup was cancelled. Sign in again to set up two-factor authentication."
+            : undefined;
   return (
     <div className="card mx-auto max-w-md space-y-6">
       <h1 className="text-2xl font-bold">Sign in</h1>

@@ -3,22 +3,27 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getUserById } from "@/lib/server/accounts";
-import { claimChallengeAttempt, getPendingChallenge, markChallengeVerified } from "@/lib/server/challenge";
+import {
+  claimChallengeAttempt,
+  clearChallengeCookie,
+  endEnrolments,
+  getPendingChallenge,
+} from "@/lib/server/challenge";
 import { completeSignIn } from "@/lib/server/complete-sign-in";
 import { consumeEmailCode } from "@/lib/server/email-codes";
 import { sendSignInCode } from "@/lib/server/email-sign-in";
+import { confirmTotpEnrolment, enableEmailSecondFactor } from "@/lib/server/enrolment";
 import { env } from "@/lib/server/env";
 import { recordSecurityEvent } from "@/lib/server/events";
 import { rememberDevice } from "@/lib/server/known-device";
 import { noticeWelcome } from "@/lib/server/notices";
 import { claimWindowTry, LIMITS, resetTries, retryMessage } from "@/lib/server/rate-limit";
 import { getRequestContext } from "@/lib/server/request-context";
-import { confirmTotpEnrolment, enableEmailSecondFactor } from "@/lib/server/two-factor";
 import { orUnavailableForm, orUnavailablePage } from "@/lib/server/unavailable";
 import { emailCodeSchema, fieldErrors, totpCodeSchema } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
 
-export type SetupState = FormState & { recoveryCodes?: string[] };
+export type SetupState = FormState;
 
 const expired: SetupState = {
   message: "Your setup session has expired. Sign in again to finish setting up two-factor authentication.",
@@ -33,7 +38,9 @@ const WRONG: Record<Method, string> = {
 };
 
 // The first code turns 2FA on: guarded like a sign-in (tries per account and
-// per challenge), then the recovery codes are shown once.
+// per challenge), checked against what THIS browser's challenge was shown.
+// The recovery codes are then kept on the challenge and the page renders
+// them, with or without JavaScript, until Continue.
 async function confirmEnrolment(method: Method, formData: FormData): Promise<SetupState> {
   const challenge = await getPendingChallenge("enrol");
   if (!challenge || challenge.verified) return expired;
@@ -46,21 +53,19 @@ async function confirmEnrolment(method: Method, formData: FormData): Promise<Set
   if (!limit.ok) return { message: retryMessage(limit.retryAfterSeconds) };
   if (!(await claimChallengeAttempt(challenge.id))) return expired;
 
-  const recoveryCodes =
+  const enabled =
     method === "totp"
-      ? await confirmTotpEnrolment(challenge.userId, parsed.data.code)
-      : (await consumeEmailCode(challenge.id, parsed.data.code))
-        ? await enableEmailSecondFactor(challenge.userId)
-        : null;
-  if (!recoveryCodes) return { errors: { code: [WRONG[method]] } };
+      ? await confirmTotpEnrolment(challenge.id, challenge.userId, parsed.data.code)
+      : (await consumeEmailCode(challenge.id, parsed.data.code)) &&
+        (await enableEmailSecondFactor(challenge.id, challenge.userId));
+  if (!enabled) return { errors: { code: [WRONG[method]] } };
 
   await resetTries(limitKey);
-  await markChallengeVerified(challenge.id);
   const detail = method === "totp" ? "authenticator app" : "emailed codes";
   await recordSecurityEvent(challenge.userId, "two_factor_enabled", await getRequestContext(), detail);
   const user = await getUserById(challenge.userId);
   if (user) await noticeWelcome(user);
-  return { recoveryCodes };
+  redirect("/setup-2fa");
 }
 
 export async function confirmSetupAction(_previous: SetupState, formData: FormData): Promise<SetupState> {
@@ -92,4 +97,14 @@ export async function continueAfterSetupAction(): Promise<void> {
   if (!challenge?.verified) redirect("/login?expired=1");
   await rememberDevice(challenge.userId);
   await completeSignIn("/dashboard");
+}
+
+// "Cancel" during setup: ends this browser's half-session (challenge and
+// cookie). Once 2FA is on, the codes screen leads only to Continue.
+export async function cancelSetupAction(): Promise<void> {
+  const challenge = await orUnavailablePage(getPendingChallenge("enrol"), "/setup-2fa");
+  if (challenge?.verified) redirect("/setup-2fa");
+  if (challenge) await orUnavailablePage(endEnrolments({ id: challenge.id }), "/setup-2fa");
+  await clearChallengeCookie();
+  redirect("/login?setupCancelled=1");
 }

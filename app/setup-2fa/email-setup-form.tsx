@@ -3,14 +3,12 @@
 import { useActionState } from "react";
 import { CodeField, FormMessage, SubmitButton } from "@/app/_components/form";
 import { confirmEmailSetupAction, sendSetupEmailCodeAction, type SetupState } from "./actions";
-import { RecoveryCodesStep } from "./recovery-codes-step";
 
 type Props = { maskedEmail: string; codeSent: boolean; justSent: boolean };
 
 export function EmailSetupForm({ maskedEmail, codeSent, justSent }: Props) {
   const [state, confirm] = useActionState(confirmEmailSetupAction, {} as SetupState);
   const [sendState, send] = useActionState(sendSetupEmailCodeAction, {} as SetupState);
-  if (state.recoveryCodes) return <RecoveryCodesStep codes={state.recoveryCodes} />;
   return (
     <div className="space-y-5">
       <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">

@@ -6,10 +6,12 @@ import { getPendingChallenge } from "@/lib/server/challenge";
 import { hasActiveEmailCode } from "@/lib/server/email-codes";
 import { maskEmail } from "@/lib/server/email-sign-in";
 import { env } from "@/lib/server/env";
-import { describeTotpSetup, getEnrolmentSecret } from "@/lib/server/two-factor";
+import { getEnrolmentSecret, getShownRecoveryCodes } from "@/lib/server/enrolment";
+import { describeTotpSetup } from "@/lib/server/two-factor";
 import { orUnavailablePage } from "@/lib/server/unavailable";
 import { continueAfterSetupAction } from "./actions";
 import { EmailSetupForm } from "./email-setup-form";
+import { RecoveryCodesStep } from "./recovery-codes-step";
 import { SetupForm } from "./setup-form";
 
 export const metadata: Metadata = { title: "Set up two-factor authentication" };
@@ -36,6 +38,18 @@ export default async function SetupTwoFactorPage({ searchParams }: Props) {
   const user = challenge ? await orUnavailablePage(getUserById(challenge.userId), "/setup-2fa") : null;
   if (!challenge || !user) return <Expired />;
 
+  // The codes screen: nothing on it leads away but Continue (and copy or
+  // download); rendered here, so it needs no JavaScript and survives a reload.
+  const recoveryCodes = challenge.verified
+    ? await orUnavailablePage(getShownRecoveryCodes(challenge.id), "/setup-2fa")
+    : null;
+  if (recoveryCodes) {
+    return (
+      <div className="card mx-auto max-w-lg">
+        <RecoveryCodesStep codes={recoveryCodes} />
+      </div>
+    );
+  }
   if (challenge.verified || user.twoFactorMethod) {
     return (
       <div className="card mx-auto max-w-md space-y-4">
@@ -70,7 +84,7 @@ export default async function SetupTwoFactorPage({ searchParams }: Props) {
     );
   }
 
-  const secret = await getEnrolmentSecret(user.id);
+  const secret = await orUnavailablePage(getEnrolmentSecret(challenge.id), "/setup-2fa");
   if (!secret) return <Expired />;
   const setup = await describeTotpSetup(user.username, secret);
   return (

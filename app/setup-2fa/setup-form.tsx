@@ -3,13 +3,11 @@
 import { useActionState } from "react";
 import { CodeField, FormMessage, SubmitButton } from "@/app/_components/form";
 import { confirmSetupAction, type SetupState } from "./actions";
-import { RecoveryCodesStep } from "./recovery-codes-step";
 
 type Props = { qrCodeDataUrl: string; setupKey: string };
 
 export function SetupForm({ qrCodeDataUrl, setupKey }: Props) {
   const [state, action] = useActionState(confirmSetupAction, {} as SetupState);
-  if (state.recoveryCodes) return <RecoveryCodesStep codes={state.recoveryCodes} />;
   return (
     <div className="space-y-6">
       <ol className="list-decimal space-y-2 pl-5 text-sm text-slate-700">

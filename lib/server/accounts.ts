@@ -2,22 +2,15 @@ import "server-only";
 import { Prisma, type User } from "@prisma/client";
 import { endPendingSignIns } from "./challenge";
 import { db } from "./db";
-import { encryptSecret } from "./encryption";
-import { generateTotpSecret } from "./totp";
 
 export type NewAccount = { username: string; email: string; passwordHash: string };
 export type RegisterResult = { ok: true; userId: string } | { ok: false; taken: "username" | "email" };
 
-// The account and its (not yet confirmed) TOTP secret are created together.
+// The account has no TOTP secret until an enrolment confirms one: each
+// enrolment challenge makes its own (challenge.ts).
 export async function registerAccount(account: NewAccount): Promise<RegisterResult> {
   try {
-    const user = await db.user.create({
-      data: {
-        ...account,
-        totpFactor: { create: { secretCiphertext: encryptSecret(generateTotpSecret()) } },
-      },
-      select: { id: true },
-    });
+    const user = await db.user.create({ data: account, select: { id: true } });
     return { ok: true, userId: user.id };
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {

@@ -3,8 +3,10 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import { cookies } from "next/headers";
 import { db } from "./db";
+import { encryptSecret } from "./encryption";
 import { env } from "./env";
 import type { RequestContext } from "./request-context";
+import { generateTotpSecret } from "./totp";
 
 // "reauth": a signed-in user proving a second factor again before a change;
 // it has no cookie, the session binds it.
@@ -38,6 +40,10 @@ export type PendingChallenge = {
 // HttpOnly cookie holding a random token; only its hash is stored. Writes
 // that belong with it (`alongWith`) commit in the same transaction: one
 // commit, one sync to disk.
+//
+// An enrolment gets a TOTP secret of its own and voids the account's older
+// enrolments: whoever passed the password step elsewhere, before or after,
+// never holds the secret this browser confirms.
 export async function createChallenge(
   userId: string,
   purpose: ChallengePurpose,
@@ -46,6 +52,7 @@ export async function createChallenge(
 ): Promise<void> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + LIFETIME_MS[purpose]);
+  const enrol = purpose === "enrol";
   const create = db.signInChallenge.create({
     data: {
       tokenHash: hashToken(token),
@@ -54,9 +61,11 @@ export async function createChallenge(
       expiresAt,
       ip: context.ip,
       userAgent: context.userAgent,
+      enrolSecret: enrol ? encryptSecret(generateTotpSecret()) : null,
     },
   });
-  await (alongWith.length > 0 ? db.$transaction([...alongWith, create]) : create);
+  const writes = enrol ? [...alongWith, endEnrolments({ userId }), create] : [...alongWith, create];
+  await (writes.length > 1 ? db.$transaction(writes) : create);
   (await cookies()).set(challengeCookieName(), token, {
     httpOnly: true,
     sameSite: "lax",
@@ -171,11 +180,22 @@ export async function consumeVerifiedChallenge(token: string): Promise<string | 
   const tokenHash = hashToken(token);
   const { count } = await db.signInChallenge.updateMany({
     where: { tokenHash, verifiedAt: { not: null }, consumedAt: null, expiresAt: { gt: new Date() } },
-    data: { consumedAt: new Date() },
+    data: { consumedAt: new Date(), enrolSecret: null, enrolCodes: null },
   });
   if (count !== 1) return null;
   const row = await db.signInChallenge.findUnique({ where: { tokenHash }, select: { userId: true } });
   return row?.userId ?? null;
+}
+
+// Ends open enrolments (all of a user's, or one) and forgets what they hold.
+export function endEnrolments(
+  where: Prisma.SignInChallengeWhereInput,
+  client: Prisma.TransactionClient = db,
+): Prisma.PrismaPromise<Prisma.BatchPayload> {
+  return client.signInChallenge.updateMany({
+    where: { ...where, purpose: "enrol", consumedAt: null },
+    data: { consumedAt: new Date(), enrolSecret: null, enrolCodes: null },
+  });
 }
 
 // A sign-in ends without a session by setting consumedAt with verifiedAt unset.

@@ -3,7 +3,7 @@ import { db } from "./db";
 import { consumeEmailCode } from "./email-codes";
 import { decryptSecret, encryptSecret } from "./encryption";
 import { env } from "./env";
-import { consumeRecoveryCode, replaceRecoveryCodes } from "./recovery-codes";
+import { consumeRecoveryCode } from "./recovery-codes";
 import {
   consumeTotpStep,
   formatSetupKey,
@@ -18,50 +18,6 @@ export type TotpSetup = { qrCodeDataUrl: string; setupKey: string; uri: string }
 export async function describeTotpSetup(username: string, secret: string): Promise<TotpSetup> {
   const uri = totpUri(username, secret);
   return { uri, setupKey: formatSetupKey(secret), qrCodeDataUrl: await totpQrCodeDataUrl(uri) };
-}
-
-// The secret being enrolled: the pending replacement during re-enrolment,
-// otherwise the account's unconfirmed secret.
-export async function getEnrolmentSecret(userId: string): Promise<string | null> {
-  const factor = await db.totpFactor.findUnique({ where: { userId } });
-  if (!factor) return null;
-  if (factor.pendingCiphertext) return decryptSecret(factor.pendingCiphertext);
-  return factor.confirmedAt ? null : decryptSecret(factor.secretCiphertext);
-}
-
-// First enrolment: a right code turns 2FA on and yields the recovery codes,
-// shown once. Returns null for a wrong or replayed code.
-export async function confirmTotpEnrolment(userId: string, code: string): Promise<string[] | null> {
-  const factor = await db.totpFactor.findUnique({ where: { userId } });
-  if (!factor || factor.confirmedAt) return null;
-  const step = await verifyTotpCode(decryptSecret(factor.secretCiphertext), code, {
-    afterTimeStep: factor.lastUsedStep,
-  });
-  if (step === null) return null;
-  return db.$transaction(async (tx) => {
-    const { count } = await tx.totpFactor.updateMany({
-      where: { userId, confirmedAt: null },
-      data: { confirmedAt: new Date(), lastUsedStep: step },
-    });
-    if (count !== 1) return null;
-    await tx.user.update({
-      where: { id: userId },
-      data: { twoFactorMethod: "totp", twoFactorAt: new Date() },
-    });
-    return replaceRecoveryCodes(userId, tx);
-  });
-}
-
-// Users without an authenticator app: emailed codes become the second factor
-// once a first emailed code has proved the address.
-export async function enableEmailSecondFactor(userId: string): Promise<string[]> {
-  return db.$transaction(async (tx) => {
-    await tx.user.update({
-      where: { id: userId },
-      data: { twoFactorMethod: "email", twoFactorAt: new Date() },
-    });
-    return replaceRecoveryCodes(userId, tx);
-  });
 }
 
 // Re-enrolment keeps the current authenticator working until the new one has

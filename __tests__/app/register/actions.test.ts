@@ -12,7 +12,7 @@ const register = (fields: Record<string, string | Blob>) => runAction(() => regi
 beforeEach(() => browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`));
 
 describe("registerAction", () => {
-  it("creates the account with an encrypted TOTP secret and goes to /setup-2fa", async () => {
+  it("creates the account, and an enrolment holding an encrypted TOTP secret, and goes to /setup-2fa", async () => {
     const name = uniqueName("Ada");
     const { redirectedTo } = await register({
       username: ` ${name} `,
@@ -27,11 +27,11 @@ describe("registerAction", () => {
     expect(user.email).toBe(`${name.toLowerCase()}@example.test`);
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
     expect(user.twoFactorMethod).toBeNull();
-    expect(user.totpFactor?.confirmedAt).toBeNull();
-    expect(decryptSecret(user.totpFactor!.secretCiphertext)).toMatch(/^[A-Z2-7]{32}$/);
-    expect(await db.signInChallenge.findFirst({ where: { userId: user.id } })).toMatchObject({
-      purpose: "enrol",
-    });
+    // The secret belongs to this browser's enrolment, not to the account.
+    expect(user.totpFactor).toBeNull();
+    const challenge = await db.signInChallenge.findFirstOrThrow({ where: { userId: user.id } });
+    expect(challenge.purpose).toBe("enrol");
+    expect(decryptSecret(challenge.enrolSecret!)).toMatch(/^[A-Z2-7]{32}$/);
     expect(browser.cookies.get("2fa-challenge")?.options.httpOnly).toBe(true);
   });
 

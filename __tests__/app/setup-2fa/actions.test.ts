@@ -3,8 +3,9 @@ import { registerAction } from "@/app/register/actions";
 import { confirmSetupAction, continueAfterSetupAction } from "@/app/setup-2fa/actions";
 import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
 import { currentCode, rowCounts, uniqueName } from "@/__tests__/helpers/users";
+import { getPendingChallenge } from "@/lib/server/challenge";
 import { db } from "@/lib/server/db";
-import { getEnrolmentSecret } from "@/lib/server/two-factor";
+import { getEnrolmentSecret, getShownRecoveryCodes } from "@/lib/server/enrolment";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
 
@@ -18,27 +19,36 @@ async function registered(): Promise<{ userId: string; secret: string }> {
     ),
   );
   const user = await db.user.findUniqueOrThrow({ where: { username: name } });
-  return { userId: user.id, secret: (await getEnrolmentSecret(user.id))! };
+  const challenge = await getPendingChallenge("enrol");
+  return { userId: user.id, secret: (await getEnrolmentSecret(challenge!.id))! };
 }
 
 const confirm = (fields: Record<string, string | Blob>) =>
   runAction(() => confirmSetupAction({}, form(fields)));
 
 describe("confirmSetupAction", () => {
-  it("turns 2FA on with the first code and shows ten recovery codes once", async () => {
+  it("turns 2FA on with the first code and keeps ten recovery codes for the page until Continue", async () => {
     const { userId, secret } = await registered();
-    const { result } = await confirm({ code: await currentCode(secret) });
-    expect(result?.recoveryCodes).toHaveLength(10);
+    const { redirectedTo: shown } = await confirm({ code: await currentCode(secret) });
+    // The page renders the codes (with or without JavaScript), not the form state.
+    expect(shown).toBe("/setup-2fa");
+    const challenge = (await getPendingChallenge("enrol"))!;
+    const codes = await getShownRecoveryCodes(challenge.id);
+    expect(codes).toHaveLength(10);
     const user = await db.user.findUniqueOrThrow({ where: { id: userId }, include: { totpFactor: true } });
     expect(user.twoFactorMethod).toBe("totp");
     expect(user.totpFactor?.confirmedAt).not.toBeNull();
     expect(await db.recoveryCode.count({ where: { userId, usedAt: null } })).toBe(10);
+    const stored = await db.signInChallenge.findUniqueOrThrow({ where: { id: challenge.id } });
+    expect(stored.enrolSecret).toBeNull();
+    expect(stored.enrolCodes).not.toContain(codes![0]);
 
-    // The same challenge cannot confirm twice; Continue then signs in.
+    // The same challenge cannot confirm twice; Continue then signs in and forgets the codes.
     expect((await confirm({ code: await currentCode(secret, 1) })).result?.message).toMatch(/expired/);
     const { redirectedTo } = await runAction(() => continueAfterSetupAction());
     expect(redirectedTo).toBe("/dashboard");
     expect([...browser.cookies.keys()].some((name) => name.includes("session-token"))).toBe(true);
+    expect(await getShownRecoveryCodes(challenge.id)).toBeNull();
   });
 
   it("refuses a wrong code and leaves 2FA off", async () => {

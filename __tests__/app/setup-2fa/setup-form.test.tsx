@@ -2,6 +2,7 @@
 import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { confirmSetupAction, continueAfterSetupAction, type SetupState } from "@/app/setup-2fa/actions";
+import { RecoveryCodesStep } from "@/app/setup-2fa/recovery-codes-step";
 import { SetupForm } from "@/app/setup-2fa/setup-form";
 
 // The global `jest`, not the one from @jest/globals: next/jest's SWC transform hoists only the global's
@@ -91,27 +92,38 @@ describe("SetupForm", () => {
     await screen.findByText("Enter the 6-digit code from your authenticator app");
     expect(button).toBeEnabled();
   });
+});
 
-  it("replaces the code form with all ten recovery codes and a Continue button", async () => {
-    mockConfirm.mockResolvedValue({ recoveryCodes });
-    await submitCode("123456");
+describe("RecoveryCodesStep", () => {
+  const showCodes = () => {
+    const user = userEvent.setup();
+    render(<RecoveryCodesStep codes={recoveryCodes} />);
+    return user;
+  };
 
-    const list = await screen.findByTestId("recovery-codes");
+  it("lists all ten recovery codes, focuses its heading and offers Continue", () => {
+    showCodes();
+    const list = screen.getByTestId("recovery-codes");
     const items = within(list).getAllByRole("listitem");
     expect(items.map((item) => item.textContent)).toEqual(recoveryCodes);
-    expect(screen.queryByLabelText("Authentication code")).not.toBeInTheDocument();
-    expect(screen.queryByRole("button", { name: "Verify and enable" })).not.toBeInTheDocument();
     const heading = screen.getByRole("heading", { name: /Two-factor authentication is on/ });
-    // Focus moves to the new content instead of falling back to the page.
+    // Focus starts at the new content instead of the page's header.
     expect(heading).toHaveFocus();
     expect(screen.getByRole("button", { name: "Continue" })).toBeEnabled();
   });
 
-  it("offers the codes as a text download", async () => {
-    mockConfirm.mockResolvedValue({ recoveryCodes });
-    await submitCode("123456");
+  it("leads nowhere but Continue, copy and download", () => {
+    showCodes();
+    expect(screen.getAllByRole("link").map((link) => link.textContent)).toEqual(["Download as text"]);
+    expect(screen.getAllByRole("button").map((button) => button.textContent)).toEqual([
+      "Copy codes",
+      "Continue",
+    ]);
+  });
 
-    const link = await screen.findByRole("link", { name: "Download as text" });
+  it("offers the codes as a text download", () => {
+    showCodes();
+    const link = screen.getByRole("link", { name: "Download as text" });
     expect(link).toHaveAttribute("download");
     const href = link.getAttribute("href") ?? "";
     expect(href).toMatch(/^data:text\/plain/);
@@ -119,24 +131,20 @@ describe("SetupForm", () => {
   });
 
   it("copies the codes to the clipboard and says so", async () => {
-    mockConfirm.mockResolvedValue({ recoveryCodes });
-    const user = await submitCode("123456");
+    const user = showCodes();
     // jsdom has no clipboard; user-event installs a stub in setup(), replaced here with a spy.
     const writeText = jest.fn((_text: string) => Promise.resolve());
     Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
 
-    await user.click(await screen.findByRole("button", { name: "Copy codes" }));
+    await user.click(screen.getByRole("button", { name: "Copy codes" }));
     expect(writeText).toHaveBeenCalledWith(recoveryCodes.join("\n"));
     expect(await screen.findByRole("status")).toHaveTextContent("Copied");
   });
 
   it("posts continueAfterSetupAction when the user continues", async () => {
-    mockConfirm.mockResolvedValue({ recoveryCodes });
     mockContinue.mockResolvedValue(undefined);
-    const user = await submitCode("123456");
-
-    await user.click(await screen.findByRole("button", { name: "Continue" }));
+    const user = showCodes();
+    await user.click(screen.getByRole("button", { name: "Continue" }));
     expect(mockContinue).toHaveBeenCalledTimes(1);
-    expect(mockConfirm).toHaveBeenCalledTimes(1);
   });
 });

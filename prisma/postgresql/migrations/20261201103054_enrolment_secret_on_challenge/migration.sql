@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "SignInChallenge" ADD COLUMN     "enrolCodes" TEXT,
+ADD COLUMN     "enrolSecret" TEXT;
+
