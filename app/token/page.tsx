@@ -9,6 +9,10 @@ import { TokenPanel } from "./token-panel";
 
 export const metadata: Metadata = { title: "Access token" };
 
+// The time the page was rendered, which the countdown starts from until the
+// browser's clock takes over (token-panel hydrates to the same text).
+const renderTime = (): number => Date.now();
+
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function TokenPage({ searchParams }: Props) {
@@ -27,7 +31,8 @@ export default async function TokenPage({ searchParams }: Props) {
       </div>
       {params.issued !== undefined ? (
         <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-200">
-          A new token was issued.
+          A new token was issued. Your previous token stays valid until it expires; &quot;Sign out
+          everywhere&quot; revokes every token.
         </p>
       ) : null}
       {params.limited !== undefined ? (
@@ -36,7 +41,7 @@ export default async function TokenPage({ searchParams }: Props) {
         </p>
       ) : null}
       {current ? (
-        <TokenPanel token={current.token} expiresAt={current.claims.exp * 1000} />
+        <TokenPanel token={current.token} expiresAt={current.claims.exp * 1000} renderedAt={renderTime()} />
       ) : (
         <div className="space-y-3">
           <p className="text-slate-700">Your last token has expired.</p>

@@ -1,27 +1,14 @@
 "use client";
 
 import { CopyButton } from "@/app/_components/copy-button";
-import { useActionState, useEffect, useState } from "react";
+import { useActionState } from "react";
 import { FormMessage, SubmitButton } from "@/app/_components/form";
 import { emailTokenAction, issueTokenAction, type EmailTokenState } from "./actions";
+import { Countdown, TokenExpiry } from "./expiry";
 
-function useSecondsLeft(expiresAt: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
-  return Math.max(0, Math.floor((expiresAt - now) / 1000));
-}
+type Props = { token: string; expiresAt: number; renderedAt: number };
 
-function Countdown({ expiresAt }: { expiresAt: number }) {
-  const left = useSecondsLeft(expiresAt);
-  const text =
-    left === 0 ? "expired" : `${Math.floor(left / 60)} min ${String(left % 60).padStart(2, "0")} s left`;
-  return <span data-testid="token-countdown">{text}</span>;
-}
-
-export function TokenPanel({ token, expiresAt }: { token: string; expiresAt: number }) {
+export function TokenPanel({ token, expiresAt, renderedAt }: Props) {
   const [emailState, emailAction] = useActionState(emailTokenAction, {} as EmailTokenState);
   return (
     <div className="space-y-4">
@@ -32,9 +19,9 @@ export function TokenPanel({ token, expiresAt }: { token: string; expiresAt: num
         {token}
       </pre>
       <p className="text-sm text-slate-600">
-        Expires at{" "}
-        <time dateTime={new Date(expiresAt).toISOString()}>{new Date(expiresAt).toISOString()}</time> (
-        <Countdown expiresAt={expiresAt} />)
+        <TokenExpiry expiresAt={expiresAt} renderedAt={renderedAt} />
+        {" · "}
+        <Countdown expiresAt={expiresAt} renderedAt={renderedAt} />
       </p>
       <div className="flex flex-wrap items-center gap-2">
         <CopyButton text={token} label="Copy token" />
@@ -45,6 +32,10 @@ export function TokenPanel({ token, expiresAt }: { token: string; expiresAt: num
           <SubmitButton variant="secondary">Email me this token</SubmitButton>
         </form>
       </div>
+      <p className="text-sm text-slate-600">
+        Issuing a new token does not revoke this one: it stays valid until it expires. &quot;Sign out
+        everywhere&quot; in your security settings revokes every token at once.
+      </p>
       <FormMessage tone={emailState.sent ? "info" : "error"} message={emailState.message} />
     </div>
   );

@@ -12,19 +12,30 @@ export type TokenCheckState = FormState & {
   verdict?: { valid: boolean; reason?: string; text: string };
 };
 
+const TOKEN_MAX = 4096;
 const TokenSchema = z.object({
   token: z
     .string({ error: "Paste a token" })
     .trim()
     .min(1, "Paste a token")
-    .max(4096, "That is too long to be an access token"),
+    .max(TOKEN_MAX, "That is too long to be an access token"),
 });
+
+// React resets the form after its action: the pasted token comes back as the
+// field's default value. It is the user's own input, shown only to them and
+// never logged.
+function echoToken(formData: FormData): Record<string, string> {
+  const value = formData.get("token");
+  return typeof value === "string" && value.length <= TOKEN_MAX ? { token: value } : {};
+}
 
 export async function validateTokenAction(
   _previous: TokenCheckState,
   formData: FormData,
 ): Promise<TokenCheckState> {
-  return orUnavailableForm(() => checkToken(formData), {});
+  const values = echoToken(formData);
+  const state = await orUnavailableForm(() => checkToken(formData), {});
+  return { ...state, values };
 }
 
 async function checkToken(formData: FormData): Promise<TokenCheckState> {

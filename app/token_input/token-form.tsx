@@ -20,6 +20,7 @@ export function TokenForm() {
           rows={5}
           spellCheck={false}
           autoComplete="off"
+          defaultValue={state.values?.token}
           aria-invalid={errors?.length ? true : undefined}
           aria-describedby={errors?.length ? "token-error" : undefined}
           className="block w-full rounded-md border-0 px-3 py-2 font-mono text-xs text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:ring-inset"

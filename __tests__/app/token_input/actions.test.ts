@@ -46,3 +46,15 @@ describe("validateTokenAction", () => {
     expect(await rowCounts()).toEqual(before);
   });
 });
+
+describe("validateTokenAction's echo", () => {
+  it("returns the pasted token as the field's value, so that the reset form keeps it", async () => {
+    const { result } = await check({ token: "not.a.token" });
+    expect(result?.values).toEqual({ token: "not.a.token" });
+  });
+
+  it("echoes nothing that is too long to be a token", async () => {
+    const { result } = await check({ token: "x".repeat(10_000) });
+    expect(result?.values).toEqual({});
+  });
+});
