@@ -60,6 +60,20 @@ function parseJson(text: string): unknown {
   }
 }
 
+// Next.js names an action by 42 hex digits whose first byte says which of
+// its first six parameters it declares (bits 6..1; bit 0: more than six).
+// The arguments a call must carry: as many as the action declares, or any
+// number for an action that declares none. Fewer leave its FormData
+// undefined, a TypeError (a 500) inside the action.
+export function argumentCountFits(actionId: string, count: number): boolean {
+  if (!/^[0-9a-f]{42}$/.test(actionId)) return false;
+  const info = parseInt(actionId.slice(0, 2), 16);
+  if (info & 0x1) return true;
+  let declared = 0;
+  for (let index = 0; index < 6; index++) if ((info >> (6 - index)) & 0x1) declared = index + 1;
+  return declared === 0 || count === declared;
+}
+
 // Every action of this app is a form's: called with JavaScript (a
 // `Next-Action` header) React posts it as multipart, with the argument list
 // in field "0" ending in the FormData ([formData] or [previousState,
@@ -73,10 +87,12 @@ export async function isMalformedActionCall(request: Request): Promise<boolean> 
   } catch {
     return true;
   }
+  const actionId = request.headers.get("next-action") ?? "";
   const model = form.get("0");
   if (typeof model !== "string") return true;
   const args = parseJson(model);
   if (!Array.isArray(args) || args.length < 1 || args.length > 2) return true;
   const last = args[args.length - 1];
-  return typeof last !== "string" || !/^\$K[0-9a-f]{1,8}$/.test(last) || !isPlainReplyModel(args);
+  if (typeof last !== "string" || !/^\$K[0-9a-f]{1,8}$/.test(last)) return true;
+  return !argumentCountFits(actionId, args.length) || !isPlainReplyModel(args);
 }
