@@ -367,6 +367,18 @@ describe("bad input that Next.js answered with a 500", () => {
     expect(response.status).toBe(400);
   });
 
+  it.each([
+    ["a malformed action id", "not-an-action"],
+    ["an action id that does not exist", `60${"0".repeat(40)}`],
+  ])("a server action call with %s is a 4xx", async (_name, actionId) => {
+    const response = await post(
+      { "content-type": "text/plain;charset=UTF-8", "next-action": actionId },
+      "[]",
+    );
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+  });
+
   it("still runs the sign-in action as React calls it with JavaScript", async () => {
     const body = multipartBody([
       ["0", '[{"message":"$undefined","values":{"identifier":"$$x"}},"$K1"]'],
