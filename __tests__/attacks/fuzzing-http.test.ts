@@ -227,8 +227,7 @@ describe("bad input that Next.js answered with a 500", () => {
 
   beforeAll(async () => {
     signedIn = await signIn(await createEnrolledUser());
-    const descriptor = (actionFields.get("/login") ?? []).find(([name]) => /^\$ACTION_\d+:0$/.test(name));
-    loginActionId = (JSON.parse(descriptor?.[1] ?? "{}") as { id?: string }).id ?? "";
+    loginActionId = actionIdOf(actionFields.get("/login") ?? []);
     expect(loginActionId).toMatch(/^[0-9a-f]{40,}$/);
   });
 
@@ -355,9 +354,30 @@ describe("bad input that Next.js answered with a 500", () => {
     ],
     ["the right action with no field 0", MULTIPART_TYPE, multipartBody([["1_identifier", "alice"]])],
     ["the right action with JSON", "application/json", '{"identifier":"alice"}'],
+    [
+      "the right action without its previous state",
+      MULTIPART_TYPE,
+      multipartBody([
+        ["0", '["$K1"]'],
+        ["1_identifier", "alice"],
+      ]),
+    ],
+    ["the right action with three arguments", MULTIPART_TYPE, multipartBody([["0", '[{},{},"$K1"]']])],
   ])("a server action call with %s is a 400", async (_name, type, body) => {
     const response = await post({ "content-type": type, "next-action": loginActionId }, body);
     expect(response.status).toBe(400);
+  });
+
+  it.each([
+    ["a malformed action id", "not-an-action"],
+    ["an action id that does not exist", `60${"0".repeat(40)}`],
+  ])("a server action call with %s is a 4xx", async (_name, actionId) => {
+    const response = await post(
+      { "content-type": "text/plain;charset=UTF-8", "next-action": actionId },
+      "[]",
+    );
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
   });
 
   it("still runs the sign-in action as React calls it with JavaScript", async () => {
@@ -379,6 +399,28 @@ describe("bad input that Next.js answered with a 500", () => {
     ["a 5,000-deep bound argument", (hidden) => withBound(hidden, `[${deep}]`)],
     ["a bound argument referring to a missing part", (hidden) => withBound(hidden, '["$@3"]')],
     ["a bound argument that is a server reference", (hidden) => withBound(hidden, '["$h2"]')],
+    [
+      "the right action named as one without state",
+      (hidden) => [
+        [`$ACTION_ID_${actionIdOf(hidden)}`, ""],
+        ["identifier", "alice"],
+      ],
+    ],
+    [
+      "the right action without its bound state",
+      (hidden) => [
+        ["$ACTION_REF_1", ""],
+        ["$ACTION_1:0", JSON.stringify({ id: actionIdOf(hidden), bound: null })],
+        ["identifier", "alice"],
+      ],
+    ],
+    [
+      "a malformed action id",
+      () => [
+        ["$ACTION_ID_not-an-action", ""],
+        ["identifier", "alice"],
+      ],
+    ],
   ])("a form posted without JavaScript with %s is a 400", async (_name, make) => {
     const made = make(actionFields.get("/login") ?? []);
     const body = typeof made === "string" ? made : multipartBody(made);
@@ -386,6 +428,11 @@ describe("bad input that Next.js answered with a 500", () => {
     expect(response.status).toBe(400);
   });
 });
+
+function actionIdOf(hidden: Field[]): string {
+  const descriptor = hidden.find(([name]) => /^\$ACTION_\d+:0$/.test(name));
+  return (JSON.parse(descriptor?.[1] ?? "{}") as { id?: string }).id ?? "";
+}
 
 // React's hidden fields of a form with `bound` as the bound arguments' row.
 function withBound(hidden: Field[], bound: string): Field[] {

@@ -60,23 +60,50 @@ function parseJson(text: string): unknown {
   }
 }
 
-// Every action of this app is a form's: called with JavaScript (a
-// `Next-Action` header) React posts it as multipart, with the argument list
-// in field "0" ending in the FormData ([formData] or [previousState,
-// formData]). Any other body is not one of the app's calls.
+// Next.js names an action by 42 hex digits whose first byte says which of
+// its first six parameters it declares (bits 6..1; bit 0: more than six);
+// its client drops the arguments an action does not declare. null for what
+// is not an action id.
+function declaredArguments(actionId: string): number | null {
+  if (!/^[0-9a-f]{42}$/.test(actionId)) return null;
+  const info = parseInt(actionId.slice(0, 2), 16);
+  if (info & 0x1) return Infinity;
+  let declared = 0;
+  for (let index = 0; index < 6; index++) if ((info >> (6 - index)) & 0x1) declared = index + 1;
+  return declared;
+}
+
+// Whether a call with `count` arguments fits the action: as many as it
+// declares, or any number for one that declares none. Fewer leave its
+// FormData undefined, a TypeError (a 500) inside the action.
+export function argumentCountFits(actionId: string, count: number): boolean {
+  const declared = declaredArguments(actionId);
+  return declared !== null && (declared === 0 || declared === Infinity || count === declared);
+}
+
+const FORM_DATA_ARGUMENT = /^\$K[0-9a-f]{1,8}$/;
+
+// An action called with JavaScript (a `Next-Action` header): React posts its
+// argument list as text (an action that declares none gets "[]") or, when it
+// holds a FormData, as multipart with the list in field "0". Every action of
+// this app that takes arguments is a form's, so its last one is the FormData.
 export async function isMalformedActionCall(request: Request): Promise<boolean> {
+  const actionId = request.headers.get("next-action") ?? "";
+  const declared = declaredArguments(actionId);
+  if (declared === null) return true;
   const type = request.headers.get("content-type") ?? "";
-  if (!type.startsWith("multipart/form-data")) return true;
-  let form: FormData;
+  let model: FormDataEntryValue | null;
   try {
-    form = await request.clone().formData();
+    if (type.startsWith("multipart/form-data")) model = (await request.clone().formData()).get("0");
+    else if (type.startsWith("text/plain")) model = await request.clone().text();
+    else return true;
   } catch {
     return true;
   }
-  const model = form.get("0");
   if (typeof model !== "string") return true;
   const args = parseJson(model);
-  if (!Array.isArray(args) || args.length < 1 || args.length > 2) return true;
+  if (!Array.isArray(args) || !isPlainReplyModel(args)) return true;
+  if (declared === 0 || declared === Infinity) return false;
   const last = args[args.length - 1];
-  return typeof last !== "string" || !/^\$K[0-9a-f]{1,8}$/.test(last) || !isPlainReplyModel(args);
+  return args.length !== declared || typeof last !== "string" || !FORM_DATA_ARGUMENT.test(last);
 }

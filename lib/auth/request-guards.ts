@@ -1,5 +1,5 @@
 // Edge-safe: imported by middleware.ts and lib/auth/config.ts.
-import { isPlainReplyModel } from "./form-posts";
+import { argumentCountFits, isPlainReplyModel } from "./form-posts";
 
 // The public origin, from APP_URL (validated at start-up by lib/server/env.ts).
 export function appOrigin(): string {
@@ -101,16 +101,22 @@ export async function isMalformedFormPost(request: Request): Promise<boolean> {
     return true;
   }
   for (const key of form.keys()) {
+    // A form action without bound arguments: called with the FormData alone.
+    if (key.startsWith("$ACTION_ID_") && !argumentCountFits(key.slice("$ACTION_ID_".length), 1)) return true;
     if (!key.startsWith("$ACTION_REF_")) continue;
     const prefix = `$ACTION_${key.slice("$ACTION_REF_".length)}:`;
     const descriptor = parseJson(form.get(`${prefix}0`)) as { id?: unknown; bound?: unknown } | undefined;
     if (typeof descriptor !== "object" || descriptor === null || typeof descriptor.id !== "string")
       return true;
-    if (descriptor.bound === null || descriptor.bound === undefined) continue;
+    if (descriptor.bound === null || descriptor.bound === undefined) {
+      if (!argumentCountFits(descriptor.id, 1)) return true;
+      continue;
+    }
     const row = typeof descriptor.bound === "string" ? /^\$@([0-9a-f]+)$/.exec(descriptor.bound) : null;
     if (!row) return true;
     const bound = parseJson(form.get(`${prefix}${parseInt(row[1], 16)}`));
     if (!Array.isArray(bound) || !isPlainReplyModel(bound)) return true;
+    if (!argumentCountFits(descriptor.id, bound.length + 1)) return true;
   }
   return false;
 }
