@@ -60,8 +60,8 @@ async function checkPassword(formData: FormData, values: FormState["values"]): P
   const steps = await claimWindowTry(`password-steps:${subject}`, LIMITS.passwordStepsPerName);
   if (!steps.ok) return { message: retryMessage(steps.retryAfterSeconds), values };
   const failuresKey = `password:${subject}`;
-  const accountLimit = await claimDelayedTry(failuresKey);
-  if (!accountLimit.ok) return { message: retryMessage(accountLimit.retryAfterSeconds), values };
+  const failures = await claimDelayedTry(failuresKey);
+  if (!failures.ok) return { message: retryMessage(failures.retryAfterSeconds), values };
 
   const valid = user
     ? await verifyPassword(user.passwordHash, password)
