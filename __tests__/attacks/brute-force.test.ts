@@ -7,6 +7,7 @@ import { Browser } from "@/__tests__/helpers/browsers";
 import { form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, type TestUser } from "@/__tests__/helpers/users";
 import { db } from "@/lib/server/db";
+import { passwordLimitSubject } from "@/lib/server/known-device";
 import { generateTotpCode } from "@/lib/server/totp";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
@@ -124,12 +125,13 @@ describe("password guessing", () => {
 
   it("an attacker who keeps guessing waits 30 s, 1, 2, 4, 8 minutes, then 15 minutes between checked guesses; the real user signs in once the delay passes", async () => {
     const user = await createEnrolledUser();
-    // 1,000 guesses, one every 2 seconds round-robin over 50 IPs (each IP:
-    // one try per 100 s, under its own cap), for 33 minutes.
+    // 330 guesses, one every 6 seconds (10 a minute, the most one name takes
+    // whatever the outcome) round-robin over 50 IPs (each IP: one try per
+    // 300 s, under its own cap), for 33 minutes.
     const checkedAt: number[] = [];
     let refused = 0;
-    for (let i = 0; i < 1000; i++) {
-      setClock(T0 + i * 2000);
+    for (let i = 0; i < 330; i++) {
+      setClock(T0 + i * 6000);
       const outcome = await tryPassword(attackerBrowser(i), user.username, `guess-${i}-${user.username}`);
       expect(outcome.redirectedTo).toBeUndefined();
       if (outcome.message === INVALID) checkedAt.push((now - T0) / 1000);
@@ -138,14 +140,16 @@ describe("password guessing", () => {
         refused++;
       }
     }
-    expect(checkedAt).toEqual([0, 2, 4, 6, 8, 38, 98, 218, 458, 938, 1838]);
+    expect(checkedAt).toEqual([0, 6, 12, 18, 24, 54, 114, 234, 474, 954, 1854]);
     const gaps = checkedAt.slice(1).map((at, i) => at - checkedAt[i]);
-    expect(gaps).toEqual([2, 2, 2, 2, 30, 60, 120, 240, 480, 900]);
-    expect(refused).toBe(1000 - checkedAt.length);
+    expect(gaps).toEqual([6, 6, 6, 6, 30, 60, 120, 240, 480, 900]);
+    expect(refused).toBe(330 - checkedAt.length);
     expect(await checkedPasswords(user)).toBe(checkedAt.length);
 
-    // The real user, from a browser and address of their own, is told when
-    // to come back, and then signs in with both factors.
+    // The real user, a minute later (past the name's step limit), from a
+    // browser and address of their own, is told when to come back, and then
+    // signs in with both factors.
+    setClock(now + 60_000);
     const owner = new Browser(freshIp());
     const held = await tryPassword(owner, user.username, user.password);
     const wait = retrySeconds(held.message);
@@ -155,7 +159,29 @@ describe("password guessing", () => {
     expect((await completeSignIn(owner, user)).redirectedTo).toBe("/dashboard");
     expect(owner.cookies.has(SESSION_COOKIE)).toBe(true);
     // Success forgets the failures: the next mistake is a free one again.
-    expect(await db.rateLimit.count({ where: { key: `password:account:${user.id}` } })).toBe(0);
+    const delayKey = `password:${await passwordLimitSubject(user.username, null)}`;
+    expect(await db.rateLimit.count({ where: { key: delayKey } })).toBe(0);
+  });
+});
+
+describe("two names of one account", () => {
+  it("an attacker alternating the username and the email for a day gets each name's 104 checked guesses, 208 in all, and no answer that links them", async () => {
+    const user = await createEnrolledUser();
+    const names = [user.username, user.email];
+    const checked = [0, 0];
+    // One guess every 30 seconds, the names taking turns (each name once a
+    // minute), round-robin over 50 IPs, for 24 hours.
+    for (let i = 0; i < 2 * 24 * 60; i++) {
+      setClock(T0 + i * 30_000);
+      const outcome = await tryPassword(attackerBrowser(i), names[i % 2], `guess-${i}`);
+      expect(outcome.redirectedTo).toBeUndefined();
+      if (outcome.message === INVALID) checked[i % 2]++;
+      else expect(outcome.message).toMatch(TOO_MANY);
+    }
+    // 5 free, 30 s, 1, 2, 4, 8 minutes, then one per 15 minutes: 104 a day
+    // per name, as one name was allowed before; the account's two names double it.
+    expect(checked).toEqual([104, 104]);
+    expect(await checkedPasswords(user)).toBe(208);
   });
 });
 

@@ -141,12 +141,7 @@ const wrongCodeTries: Allowance = {
   SignInChallenge: { change: (_row, fields) => fields.every((name) => name === "failedAttempts") },
 };
 // The signed-in browser is a known device: its tries count under its own keys (lib/server/known-device.ts).
-const reauthTries = rateLimitCounters(
-  "password:account:",
-  "code:account:",
-  "password:device:",
-  "code:device:",
-);
+const reauthTries = rateLimitCounters("password:name:", "code:account:", "password:device:", "code:device:");
 const emailCodeSent: Allowance = {
   ...rateLimitCounters("email-code-send:account:"),
   EmailCode: { add: () => true },

@@ -100,8 +100,9 @@ describe("the password step", () => {
   it("holds back an unknown name after five failures exactly as it holds back an account", async () => {
     const user = await createEnrolledUser();
     const ghost = uniqueName("ghost");
-    for (const identifier of [user.username, ghost]) {
-      for (let index = 0; index < 5; index++) {
+    // Interleaved, so that both delays began within the same second.
+    for (let index = 0; index < 5; index++) {
+      for (const identifier of [user.username, ghost]) {
         expect((await attemptLogin(identifier)).result?.message).toBe(INVALID);
       }
     }
@@ -111,6 +112,41 @@ describe("the password step", () => {
       "Too many attempts. Try again in 30 seconds.",
     ]);
   });
+});
+
+describe("linking a username to its email", () => {
+  // What an attacker sees for a name after another name was pushed into its
+  // delays (or its step limit): the same as for a name that has no account.
+  async function answersAfter(spent: string, probe: string, unknown: string, tries: number) {
+    for (let index = 0; index < tries; index++) await attemptLogin(spent);
+    const [linked, unlinked] = await Promise.all([attemptLogin(probe), attemptLogin(unknown)]);
+    expect(linked.redirectedTo).toBeUndefined();
+    return [
+      { ...linked.result, values: undefined },
+      { ...unlinked.result, values: undefined },
+    ];
+  }
+
+  it.each([
+    ["five wrong passwords for a username", "username", 5],
+    ["five wrong passwords for an email", "email", 5],
+    ["ten password steps for a username", "username", 10],
+  ] as const)(
+    "after %s, the account's other name answers as a name nobody has",
+    async (_case, spentName, tries) => {
+      const user = await createEnrolledUser();
+      const ghost = uniqueName("ghost");
+      const [spent, probe, unknown] =
+        spentName === "username"
+          ? [user.username, user.email, `${ghost}@example.test`]
+          : [user.email, user.username, ghost];
+      const [linked, unlinked] = await answersAfter(spent, probe, unknown, tries);
+      expect(linked).toEqual({ message: INVALID, values: undefined });
+      expect(linked).toEqual(unlinked);
+      // The spent name itself is held back, and says so.
+      expect((await attemptLogin(spent)).result?.message).toMatch(/^Too many attempts\./);
+    },
+  );
 });
 
 describe("the second step", () => {

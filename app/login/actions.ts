@@ -5,7 +5,7 @@ import { safeCallbackPath } from "@/lib/auth/routes";
 import { findUserByIdentifier, replacePasswordHash } from "@/lib/server/accounts";
 import { createChallenge } from "@/lib/server/challenge";
 import { recordSecurityEvent } from "@/lib/server/events";
-import { limitSubject } from "@/lib/server/known-device";
+import { passwordLimitSubject } from "@/lib/server/known-device";
 import {
   hashPassword,
   passwordChecksBusy,
@@ -42,16 +42,26 @@ async function checkPassword(formData: FormData, values: FormState["values"]): P
   if (passwordChecksBusy()) return { message: BUSY, values };
   const context = await getRequestContext();
 
-  // Both limits are checked, and the try counted, before any hashing.
+  // Every limit is checked, and the try counted, before any hashing: steps
+  // whatever their outcome, then failures.
   const ipKey = `password:ip:${context.ip}`;
-  const ipLimit = await claimWindowTry(ipKey, LIMITS.passwordPerIp);
-  if (!ipLimit.ok) return { message: retryMessage(ipLimit.retryAfterSeconds), values };
+  for (const [key, limit] of [
+    [`password-steps:ip:${context.ip}`, LIMITS.passwordStepsPerIp],
+    [ipKey, LIMITS.passwordPerIp],
+  ] as const) {
+    const verdict = await claimWindowTry(key, limit);
+    if (!verdict.ok) return { message: retryMessage(verdict.retryAfterSeconds), values };
+  }
   const user = await findUserByIdentifier(identifier);
-  // Unknown names get limits of their own, so the answer never tells them
-  // apart; a browser the account signed in from before has its own too.
-  const accountKey = user ? `password:${await limitSubject(user.id)}` : `password:name:${identifier}`;
-  const accountLimit = await claimDelayedTry(accountKey);
-  if (!accountLimit.ok) return { message: retryMessage(accountLimit.retryAfterSeconds), values };
+  // Limits belong to the typed name, so unknown names get the same ones and
+  // an account's username and email tell nothing about each other; a
+  // browser the account signed in from before has limits of its own.
+  const subject = await passwordLimitSubject(identifier, user?.id ?? null);
+  const steps = await claimWindowTry(`password-steps:${subject}`, LIMITS.passwordStepsPerName);
+  if (!steps.ok) return { message: retryMessage(steps.retryAfterSeconds), values };
+  const failuresKey = `password:${subject}`;
+  const failures = await claimDelayedTry(failuresKey);
+  if (!failures.ok) return { message: retryMessage(failures.retryAfterSeconds), values };
 
   const valid = user
     ? await verifyPassword(user.passwordHash, password)
@@ -68,9 +78,9 @@ async function checkPassword(formData: FormData, values: FormState["values"]): P
   if (passwordNeedsRehash(user.passwordHash))
     await replacePasswordHash(user.id, await hashPassword(password));
 
-  // The success forgets the account's failures and gives the IP its try back,
+  // The success forgets the name's failures and gives the IP its try back,
   // committed with the challenge.
-  const forgetTries = [resetTries(accountKey), releaseWindowTry(ipKey)];
+  const forgetTries = [resetTries(failuresKey), releaseWindowTry(ipKey)];
   if (!user.twoFactorMethod) {
     await createChallenge(user.id, "enrol", context, forgetTries);
     redirect("/setup-2fa");

@@ -21,6 +21,10 @@ const LIFETIME_MS: Record<ChallengePurpose, number> = {
 };
 // DESIGN §5: 5 wrong codes void the challenge.
 export const MAX_CHALLENGE_FAILURES = 5;
+// Pending sign-ins (or enrolments) an account keeps at once: a person has one
+// or two browsers at it; a new one removes the oldest, so that a flood of
+// right passwords cannot pile up rows.
+export const MAX_PENDING_CHALLENGES = 3;
 
 const secureCookies = (): boolean => env.APP_URL.startsWith("https://");
 export const challengeCookieName = (): string => (secureCookies() ? "__Host-2fa-challenge" : "2fa-challenge");
@@ -39,7 +43,9 @@ export type PendingChallenge = {
 // Starts a pending sign-in or enrolment, bound to this browser by an
 // HttpOnly cookie holding a random token; only its hash is stored. Writes
 // that belong with it (`alongWith`) commit in the same transaction: one
-// commit, one sync to disk.
+// commit, one sync to disk. The same transaction removes the account's
+// expired challenges of this purpose and all but the newest
+// MAX_PENDING_CHALLENGES pending ones.
 //
 // An enrolment gets a TOTP secret of its own and voids the account's older
 // enrolments: whoever passed the password step elsewhere, before or after,
@@ -51,21 +57,40 @@ export async function createChallenge(
   alongWith: Prisma.PrismaPromise<unknown>[] = [],
 ): Promise<void> {
   const token = randomBytes(32).toString("base64url");
-  const expiresAt = new Date(Date.now() + LIFETIME_MS[purpose]);
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + LIFETIME_MS[purpose]);
   const enrol = purpose === "enrol";
-  const create = db.signInChallenge.create({
-    data: {
-      tokenHash: hashToken(token),
-      userId,
-      purpose,
-      expiresAt,
-      ip: context.ip,
-      userAgent: context.userAgent,
-      enrolSecret: enrol ? encryptSecret(generateTotpSecret()) : null,
-    },
-  });
-  const writes = enrol ? [...alongWith, endEnrolments({ userId }), create] : [...alongWith, create];
-  await (writes.length > 1 ? db.$transaction(writes) : create);
+  await db.$transaction([
+    ...alongWith,
+    // Locks the account's row first (PostgreSQL: until commit; SQLite locks
+    // the file for any write), so that two instances creating challenges for
+    // one account at once take turns and the count below sees both.
+    db.$executeRaw`UPDATE "User" SET "sessionVersion" = "sessionVersion" WHERE "id" = ${userId}`,
+    db.signInChallenge.deleteMany({ where: { userId, purpose, expiresAt: { lte: now } } }),
+    ...(enrol ? [endEnrolments({ userId })] : []),
+    db.signInChallenge.create({
+      data: {
+        tokenHash: hashToken(token),
+        userId,
+        purpose,
+        expiresAt,
+        ip: context.ip,
+        userAgent: context.userAgent,
+        enrolSecret: enrol ? encryptSecret(generateTotpSecret()) : null,
+      },
+    }),
+    // A verified challenge is left alone: its session is being issued.
+    db.$executeRaw`DELETE FROM "SignInChallenge"
+      WHERE "userId" = ${userId} AND "purpose" = ${purpose}
+        AND "consumedAt" IS NULL AND "verifiedAt" IS NULL
+        AND "id" NOT IN (
+          SELECT "id" FROM "SignInChallenge"
+          WHERE "userId" = ${userId} AND "purpose" = ${purpose}
+            AND "consumedAt" IS NULL AND "verifiedAt" IS NULL
+          ORDER BY "createdAt" DESC, "id" DESC
+          LIMIT ${MAX_PENDING_CHALLENGES}
+        )`,
+  ]);
   (await cookies()).set(challengeCookieName(), token, {
     httpOnly: true,
     sameSite: "lax",

@@ -40,3 +40,17 @@ export async function limitSubject(userId: string): Promise<string> {
   }
   return `account:${userId}`;
 }
+
+// Whose tries the password limits count for a typed name: this browser's,
+// when it carries a valid device cookie for the name's account; otherwise
+// the name's own, the same for a name with an account and one without. Never
+// the account's: an account has two names (username, email), and a delay
+// they shared would show an attacker that they belong together. The name is
+// stored keyed-hashed, as it may be a password typed into the wrong field.
+export async function passwordLimitSubject(identifier: string, userId: string | null): Promise<string> {
+  if (userId) {
+    const subject = await limitSubject(userId);
+    if (subject.startsWith("device:")) return subject;
+  }
+  return `name:${keyedHash("password-limit-name", identifier)}`;
+}

@@ -7,9 +7,18 @@ export type RateLimitVerdict = { ok: true } | { ok: false; retryAfterSeconds: nu
 export const LIMITS = {
   // DESIGN §5: at most 20 failed passwords per IP per 15 minutes.
   passwordPerIp: { max: 20, windowMs: 15 * 60_000 },
+  // Password steps whatever their outcome, so that right passwords cannot
+  // flood the hasher either; a person signs in a few times a minute at most.
+  // Per typed name (or known browser), never per account: an account has two
+  // names, and a limit they shared would tell that they belong together.
+  passwordStepsPerName: { max: 10, windowMs: 60_000 },
+  passwordStepsPerIp: { max: 30, windowMs: 60_000 },
   // DESIGN §5: at most 10 wrong second-factor codes per account per 15 minutes.
   codesPerAccount: { max: 10, windowMs: 15 * 60_000 },
   registrationsPerIp: { max: 10, windowMs: 60 * 60_000 },
+  // ASVS 6.3.5: wrong codes after a right password, counted per account
+  // across sign-ins; the owner is emailed when they reach `max`, once a window.
+  partialSignInNotice: { max: 5, windowMs: 24 * 60 * 60_000 },
 } as const;
 
 // DESIGN §5: after 5 consecutive failures, each further try waits a delay
@@ -75,6 +84,42 @@ export async function claimWindowTry(
     if (reset === 1) return { ok: true };
   }
   return { ok: false, retryAfterSeconds: 1 };
+}
+
+// Counts one event in a fixed window, whatever the count; true for the one
+// call that finds the window at `limit.max` or more and claims its notice
+// (nextAllowedAt then holds the end of the window: no notice before it).
+export async function countTowardNotice(
+  key: string,
+  limit: { max: number; windowMs: number },
+  now = new Date(),
+): Promise<boolean> {
+  const windowOpenSince = new Date(now.getTime() - limit.windowMs);
+  for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
+    const { count: counted } = await db.rateLimit.updateMany({
+      where: { key, windowStart: { gt: windowOpenSince } },
+      data: { count: { increment: 1 } },
+    });
+    if (counted === 1) break;
+    const row = await db.rateLimit.findUnique({ where: { key } });
+    if (!row) {
+      if (await createRow(key, { count: 1, now, nextAllowedAt: null })) break;
+      continue;
+    }
+    if (row.windowStart > windowOpenSince) continue;
+    const { count: reset } = await db.rateLimit.updateMany({
+      where: { key, windowStart: row.windowStart },
+      data: { count: 1, windowStart: now, nextAllowedAt: null },
+    });
+    if (reset === 1) break;
+  }
+  const row = await db.rateLimit.findUnique({ where: { key } });
+  if (!row || row.count < limit.max || row.nextAllowedAt || row.windowStart <= windowOpenSince) return false;
+  const { count: claimed } = await db.rateLimit.updateMany({
+    where: { key, windowStart: row.windowStart, nextAllowedAt: null, count: { gte: limit.max } },
+    data: { nextAllowedAt: new Date(row.windowStart.getTime() + limit.windowMs) },
+  });
+  return claimed === 1;
 }
 
 // Counts one try against growing delays (consecutive failures of an account).

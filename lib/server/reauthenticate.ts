@@ -5,7 +5,7 @@ import { recoveryCodeSchema, totpCodeSchema } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
 import { latestReauthChallengeId } from "./challenge";
 import { recordSecurityEvent } from "./events";
-import { limitSubject } from "./known-device";
+import { limitSubject, passwordLimitSubject } from "./known-device";
 import { noticeRecoveryCodeUsed } from "./notices";
 import { verifyPassword } from "./password";
 import { claimDelayedTry, claimWindowTry, LIMITS, resetTries, retryMessage } from "./rate-limit";
@@ -37,9 +37,10 @@ export async function reauthenticate(user: User, formData: FormData): Promise<Re
     };
   }
 
-  const subject = await limitSubject(user.id);
-  const passwordKey = `password:${subject}`;
-  const codeKey = `code:${subject}`;
+  // The password counts against the limits of the username at sign-in (or of
+  // this browser), so that reauthentication adds no third allowance of guesses.
+  const passwordKey = `password:${await passwordLimitSubject(user.username, user.id)}`;
+  const codeKey = `code:${await limitSubject(user.id)}`;
   for (const verdict of [
     await claimDelayedTry(passwordKey),
     await claimWindowTry(codeKey, LIMITS.codesPerAccount),

@@ -1,9 +1,12 @@
 /** @jest-environment node */
 import bcrypt from "bcryptjs";
 import { loginAction } from "@/app/login/actions";
+import { verifyAction } from "@/app/login/verify/actions";
 import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, rowCounts, uniqueName } from "@/__tests__/helpers/users";
+import { createChallenge } from "@/lib/server/challenge";
 import { db } from "@/lib/server/db";
+import { passwordLimitSubject } from "@/lib/server/known-device";
 import { hashPassword } from "@/lib/server/password";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
@@ -76,10 +79,11 @@ describe("loginAction", () => {
     const held = await login({ identifier: user.username, password: user.password });
     expect(held.result?.message).toBe("Too many attempts. Try again in 30 seconds.");
     expect(await db.signInChallenge.count({ where: { userId: user.id } })).toBe(0);
+    const delayKey = `password:${await passwordLimitSubject(user.username, null)}`;
 
     // Thirty seconds later the next try is allowed; a wrong one doubles the delay.
     await db.rateLimit.update({
-      where: { key: `password:account:${user.id}` },
+      where: { key: delayKey },
       data: { nextAllowedAt: new Date(Date.now() - 1) },
     });
     expect((await login({ identifier: user.username, password: "wrong again" })).result?.message).toBe(
@@ -91,13 +95,13 @@ describe("loginAction", () => {
 
     // Once the delay has passed, the real user signs in and the count resets.
     await db.rateLimit.update({
-      where: { key: `password:account:${user.id}` },
+      where: { key: delayKey },
       data: { nextAllowedAt: new Date(Date.now() - 1) },
     });
     expect((await login({ identifier: user.username, password: user.password })).redirectedTo).toMatch(
       /^\/login\/verify/,
     );
-    expect(await db.rateLimit.count({ where: { key: `password:account:${user.id}` } })).toBe(0);
+    expect(await db.rateLimit.count({ where: { key: delayKey } })).toBe(0);
   });
 
   it("treats unknown names like accounts: the same delays, the same words", async () => {
@@ -133,6 +137,98 @@ describe("loginAction", () => {
     expect((await login({ identifier: user.username, password: user.password })).redirectedTo).toMatch(
       /^\/login\/verify/,
     );
+  });
+
+  describe("right-password floods", () => {
+    const pending = (userId: string) =>
+      db.signInChallenge.findMany({
+        where: { userId, consumedAt: null },
+        orderBy: { createdAt: "asc" },
+        select: { id: true },
+      });
+    const failedChecks = (userId: string) =>
+      db.securityEvent.count({ where: { userId, type: "sign_in_failed_password" } });
+
+    it("takes at most 10 password steps per name per minute, right or wrong, refusing the 11th before the hash", async () => {
+      const user = await createEnrolledUser();
+      for (let i = 0; i < 10; i++) {
+        browser.reset(`198.51.100.${200 + (i % 3)}`);
+        expect((await login({ identifier: user.username, password: user.password })).redirectedTo).toMatch(
+          /^\/login\/verify/,
+        );
+      }
+      browser.reset("198.51.100.210");
+      const refused = await login({ identifier: user.username, password: "a wrong one" });
+      expect(refused.result?.message).toMatch(/^Too many attempts\. Try again in (\d+ seconds|1 minute)\.$/);
+      // Refused before the password was checked: no failure was recorded.
+      expect(await failedChecks(user.id)).toBe(0);
+      // The same limit, in the same words, for a name nobody has.
+      const ghost = uniqueName("ghost");
+      for (let i = 0; i < 10; i++) await login({ identifier: ghost, password: `wrong ${i}` });
+      expect((await login({ identifier: ghost, password: "wrong" })).result?.message).toMatch(
+        /^Too many attempts\./,
+      );
+    });
+
+    it("takes at most 30 password steps per IP per minute, whatever the accounts and outcomes", async () => {
+      const users = await Promise.all([0, 1, 2, 3].map(() => createEnrolledUser()));
+      browser.reset("192.0.2.150");
+      for (let i = 0; i < 30; i++) {
+        const { redirectedTo } = await login({
+          identifier: users[i % 3].username,
+          password: users[i % 3].password,
+        });
+        expect(redirectedTo).toMatch(/^\/login\/verify/);
+      }
+      const refused = await login({ identifier: users[3].username, password: users[3].password });
+      expect(refused.result?.message).toMatch(/^Too many attempts\. Try again in (\d+ seconds|1 minute)\.$/);
+      expect(await db.signInChallenge.count({ where: { userId: users[3].id } })).toBe(0);
+      browser.reset("192.0.2.151");
+      expect(
+        (await login({ identifier: users[3].username, password: users[3].password })).redirectedTo,
+      ).toMatch(/^\/login\/verify/);
+    });
+
+    it("keeps at most 3 pending sign-ins per account: a new one removes the oldest", async () => {
+      const user = await createEnrolledUser();
+      const created: string[] = [];
+      const cookies: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        browser.reset(`198.51.100.${220 + i}`);
+        await login({ identifier: user.username, password: user.password });
+        cookies.push(browser.cookies.get("2fa-challenge")?.value ?? "");
+        const ids = (await db.signInChallenge.findMany({ where: { userId: user.id } })).map((row) => row.id);
+        created.push(...ids.filter((id) => !created.includes(id)));
+      }
+      expect(created).toHaveLength(5);
+      expect((await pending(user.id)).map((row) => row.id)).toEqual(created.slice(2));
+      // The removed sign-in's browser is sent back to the password step; the newest goes on.
+      browser.reset("198.51.100.230");
+      browser.cookies.set("2fa-challenge", { value: cookies[0], options: {} });
+      expect(
+        (await runAction(() => verifyAction({}, form({ method: "totp", code: "000000" })))).redirectedTo,
+      ).toBe("/login?expired=1");
+    });
+
+    it("keeps at most 3 pending sign-ins when 8 start for one account at once", async () => {
+      const user = await createEnrolledUser();
+      const context = { ip: "198.51.100.240", userAgent: "jest" };
+      await Promise.all(Array.from({ length: 8 }, () => createChallenge(user.id, "signin", context)));
+      expect(await pending(user.id)).toHaveLength(3);
+      expect(await db.signInChallenge.count({ where: { userId: user.id } })).toBe(3);
+    });
+
+    it("removes the account's expired sign-ins when it starts a new one", async () => {
+      const user = await createEnrolledUser();
+      await login({ identifier: user.username, password: user.password });
+      await login({ identifier: user.username, password: user.password });
+      await db.signInChallenge.updateMany({
+        where: { userId: user.id },
+        data: { expiresAt: new Date(Date.now() - 1000) },
+      });
+      await login({ identifier: user.username, password: user.password });
+      expect(await db.signInChallenge.count({ where: { userId: user.id } })).toBe(1);
+    });
   });
 
   it("sends an account whose enrolment never finished back to /setup-2fa", async () => {

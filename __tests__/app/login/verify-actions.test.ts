@@ -155,6 +155,40 @@ describe("verifyAction", () => {
       ).toBe(1);
     });
 
+    it("emails the owner once when wrong codes reach five across sign-ins of four each, and again in the next day's window", async () => {
+      const user = await createEnrolledUser();
+      const output = watchOutput();
+      const noticesAfter = async (rounds: number[]) => {
+        for (const count of rounds) {
+          await passPasswordStep(user);
+          await wrongCodes(user, count);
+        }
+        return noticesTo(output.lines, user.email).length;
+      };
+      try {
+        // Four, a fresh sign-in, then the fifth wrong code: the owner hears of it.
+        expect(await noticesAfter([4])).toBe(0);
+        expect(await noticesAfter([1])).toBe(1);
+        // The account's code limit (10 per 15 minutes) is reached; still one email.
+        expect(await noticesAfter([3, 2])).toBe(1);
+        // A day later (the notice window and the code limit have passed), the
+        // same pattern is told again, once.
+        const day = 24 * 60 * 60_000;
+        await db.rateLimit.updateMany({
+          where: { key: { in: [`partial-sign-in:account:${user.id}`, `code:account:${user.id}`] } },
+          data: { windowStart: new Date(Date.now() - day - 1000) },
+        });
+        expect(await noticesAfter([4])).toBe(1);
+        expect(await noticesAfter([4])).toBe(2);
+      } finally {
+        output.restore();
+      }
+      // None of these sign-ins reached five wrong codes on its own.
+      expect(
+        await db.securityEvent.count({ where: { userId: user.id, type: "sign_in_stopped_at_code" } }),
+      ).toBe(0);
+    });
+
     it("sends no such notice when the right code follows four wrong ones", async () => {
       const user = await createEnrolledUser();
       await passPasswordStep(user);

@@ -2,6 +2,7 @@
 import {
   claimDelayedTry,
   claimWindowTry,
+  countTowardNotice,
   delayAfterFailures,
   releaseWindowTry,
   resetTries,
@@ -63,5 +64,28 @@ describe("growing delays", () => {
     const later = new Date(start + 31_000);
     const verdicts = await Promise.all(Array.from({ length: 10 }, () => claimDelayedTry(k, later)));
     expect(verdicts.filter((verdict) => verdict.ok)).toHaveLength(1);
+  });
+});
+
+describe("notice counters", () => {
+  const notice = { max: 5, windowMs: 24 * 60 * 60_000 };
+
+  it("claim the notice exactly once when many parallel events pass the threshold", async () => {
+    const k = key("notice");
+    const claims = await Promise.all(Array.from({ length: 12 }, () => countTowardNotice(k, notice)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await countTowardNotice(k, notice)).toBe(false);
+  });
+
+  it("claim it at the fifth event, and again in the next window", async () => {
+    const k = key("notice-window");
+    const start = new Date();
+    const at = (ms: number) => new Date(start.getTime() + ms);
+    const first = [];
+    for (let i = 0; i < 7; i++) first.push(await countTowardNotice(k, notice, at(i * 60_000)));
+    expect(first).toEqual([false, false, false, false, true, false, false]);
+    const next = [];
+    for (let i = 0; i < 5; i++) next.push(await countTowardNotice(k, notice, at(notice.windowMs + i)));
+    expect(next).toEqual([false, false, false, false, true]);
   });
 });

@@ -20,7 +20,7 @@ import {
   noticeSignIn,
   METHOD_NAMES,
 } from "@/lib/server/notices";
-import { claimWindowTry, LIMITS, resetTries, retryMessage } from "@/lib/server/rate-limit";
+import { claimWindowTry, countTowardNotice, LIMITS, resetTries, retryMessage } from "@/lib/server/rate-limit";
 import { getRequestContext } from "@/lib/server/request-context";
 import { orUnavailableForm } from "@/lib/server/unavailable";
 import { verifySecondFactor } from "@/lib/server/two-factor";
@@ -62,11 +62,16 @@ async function verify(formData: FormData): Promise<FormState> {
   const result = await verifySecondFactor(challenge.userId, method, code, challenge.id);
   if (!result.ok) {
     await recordSecurityEvent(challenge.userId, "sign_in_failed_code", context, METHOD_NAMES[method]);
-    if (await recordWrongCode(challenge.id)) {
-      // ASVS 6.3.5: the password was right; its owner hears of it, once per sign-in.
-      await recordSecurityEvent(challenge.userId, "sign_in_stopped_at_code", context);
+    const voided = await recordWrongCode(challenge.id);
+    // ASVS 6.3.5: the password was right; its owner hears of it once the
+    // account's wrong codes reach 5, counted across sign-ins (a fresh sign-in
+    // every 4 wrong codes must not keep them silent), once a window.
+    if (await countTowardNotice(`partial-sign-in:account:${challenge.userId}`, LIMITS.partialSignInNotice)) {
       const user = await getUserById(challenge.userId);
       if (user) await noticePartialSignIn(user, context);
+    }
+    if (voided) {
+      await recordSecurityEvent(challenge.userId, "sign_in_stopped_at_code", context);
       redirect("/login?expired=1");
     }
     const left = Math.max(0, 5 - (challenge.failedAttempts + 1));
