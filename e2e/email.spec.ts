@@ -48,6 +48,8 @@ test("a user without an authenticator app enrols with emailed codes", async ({ p
   await page.getByLabel("Code from the email").fill(codeIn(mail.text));
   await page.getByRole("button", { name: "Verify and enable" }).click();
   await shownRecoveryCodes(page);
+  // Nothing on the codes screen throws them away.
+  await expect(page.getByRole("link", { name: "Use an authenticator app instead" })).toHaveCount(0);
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByText("Emailed codes")).toBeVisible();

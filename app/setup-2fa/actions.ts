@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getUserById } from "@/lib/server/accounts";
@@ -65,6 +66,8 @@ async function confirmEnrolment(method: Method, formData: FormData): Promise<Set
   await recordSecurityEvent(challenge.userId, "two_factor_enabled", await getRequestContext(), detail);
   const user = await getUserById(challenge.userId);
   if (user) await noticeWelcome(user);
+  // The header too (the layout): its Cancel goes once 2FA is on.
+  revalidatePath("/", "layout");
   redirect("/setup-2fa");
 }
 

@@ -15,6 +15,8 @@ import { db } from "@/lib/server/db";
 import { getShownRecoveryCodes } from "@/lib/server/enrolment";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+// revalidatePath needs Next's request store, which jest has not: the browser suite sees its effect.
+jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 
 let smtp: TestServer;
 

@@ -8,6 +8,8 @@ import { db } from "@/lib/server/db";
 import { getEnrolmentSecret, getShownRecoveryCodes } from "@/lib/server/enrolment";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+// revalidatePath needs Next's request store, which jest has not: the browser suite sees its effect.
+jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 
 async function registered(): Promise<{ userId: string; secret: string }> {
   browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);

@@ -14,6 +14,8 @@ import { hashPassword } from "@/lib/server/password";
 import { verifySecondFactor } from "@/lib/server/two-factor";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+// revalidatePath needs Next's request store, which jest has not: the browser suite sees its effect.
+jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 
 type Unfinished = { id: string; username: string; password: string };
 
