@@ -10,6 +10,8 @@ import { db } from "@/lib/server/db";
 import { generateTotpCode } from "@/lib/server/totp";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+// next/cache needs Next's request store, which jest has not.
+jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 quietAuthErrors();
 jest.setTimeout(120_000);
 
