@@ -27,7 +27,7 @@ describe("Sign out", () => {
     expect(await currentUserId(thief)).toBe(user.id);
 
     const { redirectedTo } = await owner.run(() => runAction(() => signOutAction()));
-    expect(redirectedTo).toBe("/");
+    expect(redirectedTo).toBe("/login?signedOut=1");
     expect(owner.cookies.has(SESSION_COOKIE)).toBe(false);
 
     expect(await currentUserId(thief)).toBeNull();
@@ -71,7 +71,7 @@ describe("Sign out", () => {
   it("without a session just clears the cookie and changes nothing", async () => {
     const before = await db.endedSession.count();
     const { redirectedTo } = await newBrowser().run(() => runAction(() => signOutAction()));
-    expect(redirectedTo).toBe("/");
+    expect(redirectedTo).toBe("/login?signedOut=1");
     expect(await db.endedSession.count()).toBe(before);
   });
 

@@ -11,6 +11,8 @@ import { passwordLimitSubject } from "@/lib/server/known-device";
 import { generateTotpCode } from "@/lib/server/totp";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+// next/cache needs Next's request store, which jest has not.
+jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 quietAuthErrors();
 jest.setTimeout(120_000);
 

@@ -232,7 +232,7 @@ describe("fuzzing sign-out", () => {
           `${describeEntries(entries)} with session cookie ${JSON.stringify(session.slice(0, 80))}`,
         );
         expect(unexpectedWrites(changes)).toEqual([]);
-        expect(outcome.redirectedTo).toBe("/");
+        expect(outcome.redirectedTo).toBe("/login?signedOut=1");
       }),
       fuzzRuns(100),
     );

@@ -168,7 +168,9 @@ describe("attacks on the session token", () => {
   it('refuses a session cookie replayed after "Sign out"', async () => {
     const victim = new Browser(freshIp());
     const stolen = await signInFully(victim, user);
-    expect((await victim.run(() => runAction(() => signOutAction()))).redirectedTo).toBe("/");
+    expect((await victim.run(() => runAction(() => signOutAction()))).redirectedTo).toBe(
+      "/login?signedOut=1",
+    );
     expect(victim.cookies.has(SESSION_COOKIE)).toBe(false);
     const attacker = new Browser(freshIp());
     attacker.cookies.set(SESSION_COOKIE, stolen);

@@ -12,5 +12,6 @@ export async function signOutAction(): Promise<void> {
     if (current) await endSession(current);
   };
   await orUnavailablePage(end(), "/");
-  await signOut({ redirectTo: "/" });
+  // The sign-in page says "You have been signed out.", as after "Sign out everywhere".
+  await signOut({ redirectTo: "/login?signedOut=1" });
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { getUserById } from "./accounts";
 import type { PendingChallenge } from "./challenge";
+import { db } from "./db";
 import { EMAIL_CODE_TTL_MINUTES, issueEmailCode, voidEmailCodes } from "./email-codes";
 import { env } from "./env";
 import { sendSignInCodeEmail } from "./notifications";
@@ -30,6 +31,23 @@ export async function sendSignInCode(challenge: PendingChallenge): Promise<SendC
     ok: false,
     message: "We could not send the email. Check your connection and try again in a moment.",
   };
+}
+
+export type ArrivalSend = { sent: boolean; message?: string };
+
+// An email user arriving at /login/verify is sent a code at once, without
+// clicking. Loading the page is a GET that a reload or a prefetch repeats, so
+// the send is claimed on the challenge by one conditional update: once per
+// sign-in, and within the account's 3 sends per 15 minutes like any other.
+export async function sendCodeOnArrival(challenge: PendingChallenge): Promise<ArrivalSend> {
+  if (!env.EMAIL_SECOND_FACTOR) return { sent: false };
+  const { count } = await db.signInChallenge.updateMany({
+    where: { id: challenge.id, purpose: "signin", codeSentOnArrivalAt: null, consumedAt: null },
+    data: { codeSentOnArrivalAt: new Date() },
+  });
+  if (count !== 1) return { sent: false };
+  const result = await sendSignInCode(challenge);
+  return result.ok ? { sent: true } : { sent: false, message: result.message };
 }
 
 // a***@example.com: enough to recognise, not enough to harvest.

@@ -3,6 +3,7 @@ import type { User } from "@prisma/client";
 import { z } from "zod";
 import { recoveryCodeSchema, totpCodeSchema } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
+import { reauthSchema } from "@/lib/validations/settings";
 import { latestReauthChallengeId } from "./challenge";
 import { recordSecurityEvent } from "./events";
 import { limitSubject, passwordLimitSubject } from "./known-device";
@@ -12,11 +13,6 @@ import { claimDelayedTry, claimWindowTry, LIMITS, resetTries, retryMessage } fro
 import { getRequestContext } from "./request-context";
 import { verifySecondFactor, type SecondFactorResult } from "./two-factor";
 
-const ReauthSchema = z.object({
-  password: z.string({ error: "Enter your password" }).min(1, "Enter your password").max(1024),
-  code: z.string({ error: "Enter a code" }).min(1, "Enter a code").max(64),
-});
-
 export type ReauthResult = ({ ok: true } & SecondFactorResult) | { ok: false; state: FormState };
 
 // DESIGN §5: changing the second factor or the recovery codes needs the
@@ -24,7 +20,7 @@ export type ReauthResult = ({ ok: true } & SecondFactorResult) | { ok: false; st
 // users a code just emailed; or a recovery code, for someone who lost their
 // phone), under the sign-in rate limits.
 export async function reauthenticate(user: User, formData: FormData): Promise<ReauthResult> {
-  const parsed = ReauthSchema.safeParse({ password: formData.get("password"), code: formData.get("code") });
+  const parsed = reauthSchema.safeParse({ password: formData.get("password"), code: formData.get("code") });
   if (!parsed.success) {
     return { ok: false, state: { errors: z.flattenError(parsed.error).fieldErrors } };
   }

@@ -22,6 +22,8 @@ import { getCurrentSession } from "@/lib/server/session";
 import { grantNextSessionVersion } from "@/lib/server/session-grant";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+// next/cache needs Next's request store, which jest has not (security-actions.test.ts checks the call).
+jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 quietAuthErrors();
 
 let ipCounter = 0;

@@ -1,5 +1,9 @@
 /** @jest-environment node */
+import type { User } from "@prisma/client";
+import { revalidatePath } from "next/cache";
 import {
+  cancelReenrolAction,
+  changePasswordAction,
   confirmReenrolAction,
   regenerateRecoveryCodesAction,
   signOutEverywhereAction,
@@ -9,20 +13,26 @@ import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
 import { db } from "@/lib/server/db";
 import { consumeRecoveryCode } from "@/lib/server/recovery-codes";
+import { getPendingReenrolment } from "@/lib/server/reenrolment";
 import { getCurrentSession } from "@/lib/server/session";
 import { verifySecondFactor } from "@/lib/server/two-factor";
 import { subject as recoveryCodeUsedSubject } from "@/emails/recovery-code-used";
 
+// next/cache needs Next's request store, which jest has not: the call itself is what is checked here,
+// the refreshed page in e2e/settings.spec.ts.
+jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
 // The session check itself is tested end to end; here it answers "this user".
 jest.mock("@/lib/server/session", () => ({ getCurrentSession: jest.fn() }));
 
 let user: TestUser;
+let row: User;
 
 beforeEach(async () => {
+  jest.mocked(revalidatePath).mockClear();
   browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
   user = await createEnrolledUser();
-  const row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+  row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   jest.mocked(getCurrentSession).mockResolvedValue({
     user: row,
     sessionId: "test-session",
@@ -77,7 +87,8 @@ describe("re-authenticating with a recovery code", () => {
       const started = await runAction(() =>
         startReenrolAction({}, form({ password: user.password, code: user.recoveryCodes[1] })),
       );
-      expect(started.result?.setup).toBeDefined();
+      expect(started.result?.errors).toBeUndefined();
+      expect(await getPendingReenrolment(row)).not.toBeNull();
       expect(await consumeRecoveryCode(user.id, user.recoveryCodes[1])).toBeNull();
       const event = await db.securityEvent.findFirst({
         where: { userId: user.id, type: "recovery_code_used" },
@@ -98,7 +109,7 @@ describe("moving to a new authenticator app", () => {
     const started = await runAction(() =>
       startReenrolAction({}, form({ password: user.password, code: user.recoveryCodes[0] })),
     );
-    const newSecret = started.result!.setup!.setupKey.replace(/\s/g, "");
+    const newSecret = (await getPendingReenrolment(row))!.setupKey.replace(/\s/g, "");
     expect(newSecret).not.toBe(user.secret);
     expect(await verifySecondFactor(user.id, "totp", await currentCode(user.secret, 1))).toEqual({
       ok: true,
@@ -122,6 +133,85 @@ describe("moving to a new authenticator app", () => {
     const newCode = await currentCode(user.secret, 1);
     const { result } = await runAction(() => confirmReenrolAction({}, form({ newCode })));
     expect(result?.errors?.newCode?.[0]).toMatch(/^That code is not right/);
+  });
+});
+
+describe("an empty submit", () => {
+  it("flags every field of the password change, not only the new password", async () => {
+    const { result } = await runAction(() => changePasswordAction({}, form({})));
+    expect(Object.keys(result?.errors ?? {}).sort()).toEqual(["code", "newPassword", "password"]);
+  });
+
+  it.each([
+    ["regenerating recovery codes", () => regenerateRecoveryCodesAction({}, form({}))],
+    ["starting a switch", () => startReenrolAction({}, form({}))],
+  ])("flags both fields when %s", async (_name, action) => {
+    const { result } = await runAction(action);
+    expect(Object.keys(result?.errors ?? {}).sort()).toEqual(["code", "password"]);
+  });
+});
+
+describe("a pending switch to a new authenticator app", () => {
+  const start = () =>
+    runAction(() => startReenrolAction({}, form({ password: user.password, code: user.recoveryCodes[2] })));
+
+  it("is kept on the server, so that a reload shows the same QR code and key again", async () => {
+    expect(await getPendingReenrolment(row)).toBeNull();
+    await start();
+    const first = await getPendingReenrolment(row);
+    expect(first?.setupKey).toMatch(/^[A-Z2-7 ]+$/);
+    expect((await getPendingReenrolment(row))?.setupKey).toBe(first?.setupKey);
+    expect(first?.qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
+  });
+
+  it("is discarded by Cancel, and the current app keeps working", async () => {
+    await start();
+    const pending = (await getPendingReenrolment(row))!.setupKey.replace(/\s/g, "");
+    await runAction(() => cancelReenrolAction());
+    expect(await getPendingReenrolment(row)).toBeNull();
+    const newCode = await currentCode(pending);
+    const { result } = await runAction(() => confirmReenrolAction({}, form({ newCode })));
+    expect(result?.errors?.newCode?.[0]).toMatch(/^That code is not right/);
+    expect(await verifySecondFactor(user.id, "totp", await currentCode(user.secret, 1))).toEqual({
+      ok: true,
+    });
+  });
+
+  it("is discarded by Cancel for an email user, leaving no authenticator behind", async () => {
+    await db.totpFactor.delete({ where: { userId: user.id } });
+    row = await db.user.update({ where: { id: user.id }, data: { twoFactorMethod: "email" } });
+    jest.mocked(getCurrentSession).mockResolvedValue({ user: row, sessionId: "s", authenticatedAt: 0 });
+    await start();
+    expect(await getPendingReenrolment(row)).not.toBeNull();
+    await runAction(() => cancelReenrolAction());
+    expect(await db.totpFactor.count({ where: { userId: user.id } })).toBe(0);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).twoFactorMethod).toBe("email");
+  });
+});
+
+describe("refreshing the settings page", () => {
+  it("happens after regenerating codes, starting, confirming and cancelling a switch", async () => {
+    const refreshed = () => jest.mocked(revalidatePath).mock.calls.map((call) => call[0]);
+    const regenerated = await runAction(() =>
+      regenerateRecoveryCodesAction({}, form({ password: user.password, code: user.recoveryCodes[3] })),
+    );
+    expect(refreshed()).toEqual(["/settings/security"]);
+    const [nextCode] = regenerated.result!.recoveryCodes!;
+    const code = await currentCode(user.secret, 1);
+    await runAction(() => startReenrolAction({}, form({ password: user.password, code })));
+    expect(refreshed()).toHaveLength(2);
+    await runAction(() => cancelReenrolAction());
+    expect(refreshed()).toHaveLength(3);
+    await runAction(() => startReenrolAction({}, form({ password: user.password, code: nextCode })));
+    const secret = (await getPendingReenrolment(row))!.setupKey.replace(/\s/g, "");
+    const newCode = await currentCode(secret);
+    await runAction(() => confirmReenrolAction({}, form({ newCode })));
+    expect(refreshed()).toEqual(Array(5).fill("/settings/security"));
+  });
+
+  it("does not happen after a refused change", async () => {
+    await runAction(() => regenerateRecoveryCodesAction({}, form({ password: "wrong", code: "123456" })));
+    expect(revalidatePath).not.toHaveBeenCalled();
   });
 });
 

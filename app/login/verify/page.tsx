@@ -5,7 +5,7 @@ import { safeCallbackPath } from "@/lib/auth/routes";
 import { getUserById } from "@/lib/server/accounts";
 import { getPendingChallenge } from "@/lib/server/challenge";
 import { hasActiveEmailCode } from "@/lib/server/email-codes";
-import { EMAIL_CODES_OFF, maskEmail } from "@/lib/server/email-sign-in";
+import { EMAIL_CODES_OFF, maskEmail, sendCodeOnArrival } from "@/lib/server/email-sign-in";
 import { env } from "@/lib/server/env";
 import { orUnavailablePage } from "@/lib/server/unavailable";
 import { SendCodeForm } from "./send-code-form";
@@ -19,8 +19,10 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 const INTRO: Record<Method, string> = {
   totp: "Enter the code from your authenticator app to finish signing in.",
   recovery: "Enter one of your recovery codes. Each code works once.",
-  email: "We email you a 6-digit code to finish signing in.",
+  email: "Enter the 6-digit code we emailed you to finish signing in.",
 };
+
+const NO_CODE_YET = "Ask for a 6-digit code by email to finish signing in.";
 
 export default async function VerifyPage({ searchParams }: Props) {
   const challenge = await orUnavailablePage(getPendingChallenge("signin"), "/login/verify");
@@ -33,6 +35,11 @@ export default async function VerifyPage({ searchParams }: Props) {
   const method: Method =
     requested === "totp" || requested === "recovery" || requested === "email" ? requested : fallback;
   const emailOff = !env.EMAIL_SECOND_FACTOR;
+  // An email user is sent the code on arrival (once per sign-in), not after a click.
+  const arrival =
+    method === "email" && !emailOff && user.twoFactorMethod === "email"
+      ? await orUnavailablePage(sendCodeOnArrival(challenge), "/login/verify")
+      : { sent: false };
   const codeSent = method === "email" && !emailOff && (await hasActiveEmailCode(challenge.id));
   const link = (next: Method) =>
     `/login/verify?method=${next}&callbackUrl=${encodeURIComponent(callbackUrl)}`;
@@ -41,14 +48,21 @@ export default async function VerifyPage({ searchParams }: Props) {
     <div className="card mx-auto max-w-md space-y-6">
       <div className="space-y-1">
         <h1 className="text-2xl font-bold">Verify it&apos;s you</h1>
-        <p className="text-sm text-slate-600">{INTRO[method]}</p>
+        <p className="text-sm text-slate-600">
+          {method === "email" && !codeSent ? NO_CODE_YET : INTRO[method]}
+        </p>
       </div>
       {method === "email" && emailOff ? (
         <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
           {EMAIL_CODES_OFF}
         </p>
       ) : null}
-      {method === "email" && codeSent && params.sent !== undefined ? (
+      {arrival.message ? (
+        <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
+          {arrival.message}
+        </p>
+      ) : null}
+      {method === "email" && codeSent && (params.sent !== undefined || arrival.sent) ? (
         <p className="rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900 ring-1 ring-indigo-200">
           We sent a code to {maskEmail(user.email)}.
         </p>
@@ -57,14 +71,15 @@ export default async function VerifyPage({ searchParams }: Props) {
       {method === "email" && !emailOff ? (
         <SendCodeForm callbackUrl={callbackUrl} label={codeSent ? "Send a new code" : "Email me a code"} />
       ) : null}
-      <div className="flex flex-wrap items-start gap-x-6 gap-y-3 border-t border-slate-200 pt-4 text-sm">
+      {/* Every other way is a button of the same size, so that they line up. */}
+      <div className="flex flex-wrap items-start gap-3 border-t border-slate-200 pt-4 text-sm">
         {method !== "recovery" ? (
-          <Link href={link("recovery")} className="font-medium text-indigo-700 hover:underline">
+          <Link href={link("recovery")} className="btn-secondary">
             Use a recovery code
           </Link>
         ) : null}
         {method !== "totp" && user.twoFactorMethod === "totp" ? (
-          <Link href={link("totp")} className="font-medium text-indigo-700 hover:underline">
+          <Link href={link("totp")} className="btn-secondary">
             Use your authenticator app
           </Link>
         ) : null}

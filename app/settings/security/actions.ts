@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect, unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { signOut, unstable_update } from "@/auth";
@@ -10,21 +11,29 @@ import { recordSecurityEvent } from "@/lib/server/events";
 import { noticePasswordChanged, noticeTwoFactorChanged } from "@/lib/server/notices";
 import { hashPassword } from "@/lib/server/password";
 import { reauthenticate } from "@/lib/server/reauthenticate";
+import { cancelTotpReenrolment } from "@/lib/server/reenrolment";
 import { replaceRecoveryCodes } from "@/lib/server/recovery-codes";
 import { getRequestContext } from "@/lib/server/request-context";
 import { getCurrentSession, type CurrentSession } from "@/lib/server/session";
 import { grantNextSessionVersion } from "@/lib/server/session-grant";
-import { confirmTotpReenrolment, describeTotpSetup, startTotpReenrolment } from "@/lib/server/two-factor";
+import { confirmTotpReenrolment, startTotpReenrolment } from "@/lib/server/two-factor";
 import { orUnavailableForm, orUnavailablePage } from "@/lib/server/unavailable";
-import { changePasswordSchema, fieldErrors, totpCodeSchema } from "@/lib/validations/auth";
+import { fieldErrors, totpCodeSchema } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
+import { changePasswordFormSchema } from "@/lib/validations/settings";
 
 export type RegenerateState = FormState & { recoveryCodes?: string[] };
 export type ChangePasswordState = FormState & { done?: boolean };
-export type ReenrolState = FormState & {
-  setup?: { qrCodeDataUrl: string; setupKey: string };
-  done?: boolean;
-};
+// A pending switch lives in the database; the page shows it (page.tsx).
+export type ReenrolState = FormState & { done?: boolean };
+
+const SETTINGS_PATH = "/settings/security";
+
+// After every change the page is rendered again from the database, so that
+// the 2FA card, the codes left and the events list show what just happened.
+function refreshSettings(): void {
+  revalidatePath(SETTINGS_PATH);
+}
 
 async function currentOrLogin(): Promise<CurrentSession> {
   const current = await getCurrentSession();
@@ -51,6 +60,7 @@ async function regenerateRecoveryCodes(formData: FormData): Promise<RegenerateSt
   const context = await getRequestContext();
   await recordSecurityEvent(user.id, "recovery_codes_regenerated", context);
   await noticeTwoFactorChanged(user, context, "New recovery codes were made; the old ones no longer work.");
+  refreshSettings();
   return { recoveryCodes, message: "Your old recovery codes no longer work." };
 }
 
@@ -68,7 +78,11 @@ async function changeAccountPassword(formData: FormData): Promise<ChangePassword
   const current = await currentOrLogin();
   const { user } = current;
   // Checked before re-authenticating, so that no code is spent on a change that cannot happen.
-  const parsed = changePasswordSchema(user.username).safeParse({ newPassword: formData.get("newPassword") });
+  const parsed = changePasswordFormSchema(user.username).safeParse({
+    password: formData.get("password"),
+    code: formData.get("code"),
+    newPassword: formData.get("newPassword"),
+  });
   if (!parsed.success) return { errors: fieldErrors(parsed.error) };
   const { newPassword } = parsed.data;
   if (newPassword === formData.get("password")) {
@@ -83,6 +97,7 @@ async function changeAccountPassword(formData: FormData): Promise<ChangePassword
   await recordSecurityEvent(user.id, "password_changed", context);
   await noticePasswordChanged(user, context);
   if (!(await keepThisSession(current))) await signOut({ redirectTo: "/login?passwordChanged=1" });
+  refreshSettings();
   return {
     done: true,
     message: "Your password was changed. Every other session was signed out and your access tokens revoked.",
@@ -111,8 +126,15 @@ async function startReenrol(formData: FormData): Promise<ReenrolState> {
   const user = await sessionOrLogin();
   const check = await reauthenticate(user, formData);
   if (!check.ok) return check.state;
-  const setup = await describeTotpSetup(user.username, await startTotpReenrolment(user.id));
-  return { setup: { qrCodeDataUrl: setup.qrCodeDataUrl, setupKey: setup.setupKey } };
+  await startTotpReenrolment(user.id);
+  refreshSettings();
+  return {};
+}
+
+// "Cancel": the pending secret is discarded; the current factor never changed.
+export async function cancelReenrolAction(): Promise<void> {
+  await orUnavailablePage((async () => cancelTotpReenrolment((await sessionOrLogin()).id))(), SETTINGS_PATH);
+  refreshSettings();
 }
 
 const ConfirmSchema = z.object({ newCode: totpCodeSchema });
@@ -142,6 +164,7 @@ async function confirmReenrol(previous: ReenrolState, formData: FormData): Promi
     context,
     "A new authenticator app was set up; the old one no longer works.",
   );
+  refreshSettings();
   return { done: true, message: "Your new authenticator app is set up. The old one no longer works." };
 }
 

@@ -1,31 +1,35 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { SubmitButton } from "@/app/_components/form";
 import { LocalTime } from "@/app/_components/local-time";
 import { env } from "@/lib/server/env";
 import { listRecentSecurityEvents } from "@/lib/server/events";
 import { countRecoveryCodesLeft } from "@/lib/server/recovery-codes";
 import { describeBrowser, describeIp } from "@/lib/server/request-labels";
+import { getPendingReenrolment } from "@/lib/server/reenrolment";
 import { requireSession } from "@/lib/server/session";
-import { signOutEverywhereAction } from "./actions";
 import { PasswordForm } from "./password-form";
 import { ReauthCodeButton } from "./reauth-code-button";
 import { ReenrolForm } from "./reenrol-form";
 import { RegenerateForm } from "./regenerate-form";
+import { CONFIRM_SIGN_OUT_EVERYWHERE, SignOutEverywhere } from "./sign-out-everywhere";
 
 export const metadata: Metadata = { title: "Security settings" };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 function Section({
   title,
   description,
   children,
+  id,
 }: {
   title: string;
   description: string;
   children: ReactNode;
+  id?: string;
 }) {
   return (
-    <section className="card space-y-4" aria-labelledby={`section-${title}`}>
+    <section id={id} className="card space-y-4" aria-labelledby={`section-${title}`}>
       <div className="space-y-1">
         <h2 id={`section-${title}`} className="text-lg font-semibold">
           {title}
@@ -37,12 +41,14 @@ function Section({
   );
 }
 
-export default async function SecuritySettingsPage() {
+export default async function SecuritySettingsPage({ searchParams }: Props) {
   const { user } = await requireSession("/settings/security");
+  const confirmSignOut = (await searchParams).confirm === CONFIRM_SIGN_OUT_EVERYWHERE;
   const emailCodesOff = !env.EMAIL_SECOND_FACTOR;
-  const [codesLeft, events] = await Promise.all([
+  const [codesLeft, events, pendingSwitch] = await Promise.all([
     countRecoveryCodesLeft(user.id),
     listRecentSecurityEvents(user.id),
+    getPendingReenrolment(user),
   ]);
   return (
     <div className="space-y-6">
@@ -108,15 +114,20 @@ export default async function SecuritySettingsPage() {
             : "Moving to a new phone? Set up the new app here. You need your password and a current code (or a recovery code)."
         }
       >
-        <ReenrolForm />
+        <ReenrolForm
+          pending={
+            pendingSwitch
+              ? { qrCodeDataUrl: pendingSwitch.qrCodeDataUrl, setupKey: pendingSwitch.setupKey }
+              : null
+          }
+        />
       </Section>
       <Section
+        id="sign-out-everywhere"
         title="Sign out everywhere"
         description="Ends every session on every device, and revokes every access token, including this one."
       >
-        <form action={signOutEverywhereAction}>
-          <SubmitButton variant="secondary">Sign out everywhere</SubmitButton>
-        </form>
+        <SignOutEverywhere confirming={confirmSignOut} />
       </Section>
       <Section title="Recent security events" description="The last 20 sign-ins, failures and changes.">
         {events.length === 0 ? (

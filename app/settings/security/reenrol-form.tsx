@@ -2,14 +2,17 @@
 
 import { useActionState } from "react";
 import { CodeField, FormMessage, SubmitButton } from "@/app/_components/form";
-import { confirmReenrolAction, startReenrolAction, type ReenrolState } from "./actions";
+import { cancelReenrolAction, confirmReenrolAction, startReenrolAction, type ReenrolState } from "./actions";
 import { ReauthFields } from "./reauth-fields";
 
-export function ReenrolForm() {
+export type PendingSwitch = { qrCodeDataUrl: string; setupKey: string };
+
+// `pending` comes from the server (the switch is kept in the database), so a
+// reload shows it again; "Cancel" discards it.
+export function ReenrolForm({ pending }: { pending: PendingSwitch | null }) {
   const [started, start] = useActionState(startReenrolAction, {} as ReenrolState);
   const [confirmed, confirm] = useActionState(confirmReenrolAction, {} as ReenrolState);
-  if (confirmed.done) return <FormMessage tone="info" message={confirmed.message} />;
-  if (started.setup) {
+  if (pending) {
     return (
       <div className="space-y-4">
         <p className="text-sm text-slate-600">
@@ -19,7 +22,7 @@ export function ReenrolForm() {
         <div className="flex flex-col items-center gap-3 sm:flex-row sm:items-start">
           {/* eslint-disable-next-line @next/next/no-img-element */}
           <img
-            src={started.setup.qrCodeDataUrl}
+            src={pending.qrCodeDataUrl}
             alt="QR code for your new authenticator app"
             width={180}
             height={180}
@@ -29,7 +32,7 @@ export function ReenrolForm() {
             data-testid="new-setup-key"
             className="rounded bg-slate-100 px-2 py-1 font-mono text-sm break-all"
           >
-            {started.setup.setupKey}
+            {pending.setupKey}
           </code>
         </div>
         <form action={confirm} className="space-y-4" noValidate>
@@ -37,14 +40,20 @@ export function ReenrolForm() {
           <CodeField name="newCode" label="Code from your new app" errors={confirmed.errors?.newCode} />
           <SubmitButton>Switch to the new app</SubmitButton>
         </form>
+        <form action={cancelReenrolAction}>
+          <SubmitButton variant="secondary">Cancel</SubmitButton>
+        </form>
       </div>
     );
   }
   return (
-    <form action={start} className="space-y-4" noValidate>
-      <FormMessage message={started.message} />
-      <ReauthFields idPrefix="reenrol" state={started} />
-      <SubmitButton variant="secondary">Set up a new authenticator app</SubmitButton>
-    </form>
+    <div className="space-y-4">
+      {confirmed.done ? <FormMessage tone="info" message={confirmed.message} /> : null}
+      <form action={start} className="space-y-4" noValidate>
+        <FormMessage message={started.message} />
+        <ReauthFields idPrefix="reenrol" state={started} />
+        <SubmitButton variant="secondary">Set up a new authenticator app</SubmitButton>
+      </form>
+    </div>
   );
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "SignInChallenge" ADD COLUMN "codeSentOnArrivalAt" DATETIME;
+
