@@ -2,10 +2,17 @@ import "server-only";
 import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { authConfig } from "@/lib/auth/config";
+import { appOrigin } from "@/lib/auth/request-guards";
 import { issueAccessToken } from "@/lib/server/access-tokens";
 import { getUserById } from "@/lib/server/accounts";
 import { consumeVerifiedChallenge } from "@/lib/server/challenge";
 import { applySessionUpdate } from "@/lib/server/session-grant";
+
+// next-auth builds its redirects (after signing in and out) on
+// X-Forwarded-Host or Host unless AUTH_URL is set, and a proxy may rewrite
+// those (nginx's `Host $host` drops a non-default port): production goes by
+// APP_URL, the public origin. Development keeps the host the browser used.
+if (process.env.NODE_ENV === "production") process.env.AUTH_URL ??= appOrigin();
 
 export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
   ...authConfig,

@@ -80,10 +80,10 @@ export function ensureSqliteFolder(url) {
 }
 
 // The generated client is built for one provider; regenerate it when the
-// configured database is of the other kind.
-// The client is looked up the way the app's `@prisma/client` finds it, so a
-// resolution hook that points the app at another client (the PostgreSQL test
-// runs' __tests__/helpers/prisma-client-pg-hook.cjs) is followed here too.
+// configured database is of the other kind. It is looked up the way the app's
+// `@prisma/client` finds it, so a resolution hook that points the app at
+// another client (__tests__/helpers/prisma-client-pg-hook.cjs in the
+// PostgreSQL test runs) is followed here too.
 export function ensureClientProvider(url) {
   const wanted = isPostgres(url) ? "postgresql" : "sqlite";
   let generated;

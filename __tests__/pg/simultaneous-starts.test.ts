@@ -1,4 +1,5 @@
 /** @jest-environment node */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -84,4 +85,40 @@ describe(`${INSTANCES} instances started at once with npm start on one PostgreSQ
     await expectAllServe(servers);
     for (const server of servers) expect(server.output()).toContain("No pending migrations.");
   }, 600_000);
+});
+
+describe("a start that waits for another start's migrations", () => {
+  it("gives up after its time limit with a message saying what to do, without running Prisma", async () => {
+    const name = `${FRESH_DATABASE}_held`;
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    // Another start holds the start lock while the migrations are pending.
+    const holder = new pg.Client({ connectionString: databaseUrl(name) });
+    await holder.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock(72707370)");
+      const waiter = spawnSync(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          `import { migratePostgres } from "./scripts/pg-migrations.mjs";
+           try { await migratePostgres(process.argv[1], () => console.log("RAN PRISMA"), 1); }
+           catch (error) { console.error(error.message); process.exit(1); }`,
+          databaseUrl(name),
+        ],
+        { cwd: root, encoding: "utf8", timeout: 30_000 },
+      );
+      expect(waiter.status).toBe(1);
+      expect(waiter.stdout).toContain(
+        "Another start is applying migrations to this database; waiting for it.",
+      );
+      expect(waiter.stdout).not.toContain("RAN PRISMA");
+      expect(waiter.stderr).toContain("Gave up after 1 s waiting for another start's migrations");
+      expect(waiter.stderr).toContain("npm run db:migrate");
+    } finally {
+      await holder.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+  }, 60_000);
 });
