@@ -27,8 +27,9 @@ for (const colorScheme of ["light", "dark"] as const) {
       await target.waitForLoadState("load");
       const report = await checkContrast(target);
       expect(report.checked, `${name}: no text found`).toBeGreaterThan(2);
-      if (colorScheme === "dark") expect(report.bodyLuminance, `${name}: body background`).toBeLessThan(0.05);
-      else expect(report.bodyLuminance, `${name}: body background`).toBeGreaterThan(0.85);
+      if (colorScheme === "dark")
+        expect.soft(report.bodyLuminance, `${name}: body background`).toBeLessThan(0.05);
+      else expect.soft(report.bodyLuminance, `${name}: body background`).toBeGreaterThan(0.85);
       found.push(...report.problems.map((problem) => ({ page: name, ...problem })));
       checked.push(name);
     };
@@ -72,13 +73,11 @@ for (const colorScheme of ["light", "dark"] as const) {
     await check("/token_input");
     await page.getByLabel("Token").fill(token);
     await page.getByRole("button", { name: "Validate" }).click();
-    await expect(page.getByRole("status").filter({ hasText: /valid/i })).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: /^Valid:/ })).toBeVisible();
     await check("/token_input, valid");
     await page.getByLabel("Token").fill("not-a-token");
     await page.getByRole("button", { name: "Validate" }).click();
-    await expect(
-      page.getByRole("status").filter({ hasText: /malformed|not a token|invalid/i }),
-    ).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: /not a well-formed token/ })).toBeVisible();
     await check("/token_input, malformed");
 
     const missing = await page.goto("/no-such-page");
