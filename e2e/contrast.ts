@@ -105,7 +105,10 @@ export async function checkContrast(page: Page): Promise<ContrastReport> {
       checked += 1;
       if (ratio < required) {
         problems.push({
-          text: (element.textContent || (element as HTMLInputElement).name || element.tagName)
+          text: (hasOwnText(element)
+            ? (element.textContent ?? "")
+            : element.getAttribute("aria-label") || element.id || element.tagName
+          )
             .trim()
             .slice(0, 60),
           ratio: Math.round(ratio * 100) / 100,

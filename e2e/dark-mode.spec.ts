@@ -12,6 +12,33 @@ import {
   uniqueUser,
 } from "./helpers";
 
+// The check itself, on colours whose ratios are known: it must catch a
+// shortfall of a few hundredths, blend translucent backgrounds, read oklch,
+// allow 3:1 for large text, and skip what is not drawn or is disabled.
+test("the contrast check flags text just under WCAG AA and passes text just over it", async ({ page }) => {
+  await page.setContent(`<!DOCTYPE html><html><body style="margin:0;background:#fff">
+    <p style="color:#777">fails at 4.48</p>
+    <p style="color:#767676">passes at 4.54</p>
+    <div style="background:rgb(0 0 0 / 0.5)"><p style="color:#fff">white on half-black over white fails at 3.95</p></div>
+    <div style="background:rgb(0 0 0 / 0.5)"><p style="color:#000">black on half-black over white passes at 5.32</p></div>
+    <p style="color:oklch(70% 0 0)">light grey in oklch fails</p>
+    <h1 style="font-size:24px;font-weight:400;color:#949494">large text passes at 3.03</h1>
+    <h1 style="font-size:24px;font-weight:400;color:#959595">large text fails at 2.99</h1>
+    <p style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);color:#fff">screen readers only</p>
+    <button disabled style="color:#ddd">disabled</button>
+    <input aria-label="field" style="color:#ccc;background:#fff">
+  </body></html>`);
+  const report = await checkContrast(page);
+  expect(report.problems.map((problem) => problem.text).sort()).toEqual([
+    "fails at 4.48",
+    "field",
+    "large text fails at 2.99",
+    "light grey in oklch fails",
+    "white on half-black over white fails at 3.95",
+  ]);
+  expect(report.bodyLuminance).toBe(1);
+});
+
 // Every page, in each colour scheme the browser can ask for: the body's
 // background follows the scheme, and every visible text meets WCAG AA
 // contrast against what it is drawn on (e2e/contrast.ts).
@@ -27,8 +54,9 @@ for (const colorScheme of ["light", "dark"] as const) {
       await target.waitForLoadState("load");
       const report = await checkContrast(target);
       expect(report.checked, `${name}: no text found`).toBeGreaterThan(2);
-      if (colorScheme === "dark") expect(report.bodyLuminance, `${name}: body background`).toBeLessThan(0.05);
-      else expect(report.bodyLuminance, `${name}: body background`).toBeGreaterThan(0.85);
+      if (colorScheme === "dark")
+        expect.soft(report.bodyLuminance, `${name}: body background`).toBeLessThan(0.05);
+      else expect.soft(report.bodyLuminance, `${name}: body background`).toBeGreaterThan(0.85);
       found.push(...report.problems.map((problem) => ({ page: name, ...problem })));
       checked.push(name);
     };
@@ -72,13 +100,11 @@ for (const colorScheme of ["light", "dark"] as const) {
     await check("/token_input");
     await page.getByLabel("Token").fill(token);
     await page.getByRole("button", { name: "Validate" }).click();
-    await expect(page.getByRole("status").filter({ hasText: /valid/i })).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: /^Valid:/ })).toBeVisible();
     await check("/token_input, valid");
     await page.getByLabel("Token").fill("not-a-token");
     await page.getByRole("button", { name: "Validate" }).click();
-    await expect(
-      page.getByRole("status").filter({ hasText: /malformed|not a token|invalid/i }),
-    ).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: /not a well-formed token/ })).toBeVisible();
     await check("/token_input, malformed");
 
     const missing = await page.goto("/no-such-page");
@@ -101,8 +127,8 @@ for (const colorScheme of ["light", "dark"] as const) {
     await expect(page).toHaveURL(/method=recovery/);
     await check("/login/verify, recovery code");
 
-    expect(checked).toHaveLength(17);
     expect(found).toEqual([]);
+    expect(checked).toHaveLength(16);
     await context.close();
   });
 }

@@ -17,6 +17,7 @@ test("the security events show the time in the viewer's time zone and the browse
 
   const row = page.getByRole("row").filter({ hasText: "Two-factor authentication turned on" });
   const time = row.locator("time");
+  await expect(time).toHaveAttribute("datetime", /^\d{4}-/);
   const iso = (await time.getAttribute("datetime")) ?? "";
   const at = new Date(iso);
   expect(Number.isNaN(at.getTime())).toBe(false);

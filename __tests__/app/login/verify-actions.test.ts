@@ -123,7 +123,7 @@ describe("verifyAction", () => {
       const html = await fs.readFile(path.join(folder, "message.html"), "utf8");
       expect(text).toContain("Someone entered the right password for your account, then 5 wrong codes");
       expect(text).toContain(`IP address: ${events[0].ip}`);
-      expect(text).toContain("Browser: jest");
+      expect(text).toContain("Browser: Unknown browser");
       expect(text).toContain("http://localhost:3000/settings/security");
       const written = [
         text,
