@@ -341,7 +341,12 @@ describe("fuzzing next-auth's route handlers", () => {
             return fc.pre(false);
           }
           const before = await snapshotDatabase();
-          const response = await throughMiddleware(request, method === "GET" ? authGet : authPost);
+          // The route reads the session through next/headers, as in a real request.
+          const browser = new Browser();
+          for (const [name, value] of Object.entries(jar)) browser.cookies.set(name, value);
+          const response = await browser.run(() =>
+            throughMiddleware(request, method === "GET" ? authGet : authPost),
+          );
           expect(response.status).toBeLessThan(500);
           const location = response.headers.get("location");
           if (location)
