@@ -145,7 +145,7 @@ describe("two instances on one PostgreSQL database", () => {
     const browsers = Array.from({ length: 3 }, (_, index) => browserOn(index % 2 ? serverB : serverA));
     // The password steps one after another: parallel ones would race for
     // the account's failure counter, which is not what this test is about.
-    const forms = [];
+    const forms: { browser: Browser; verifyPath: string; hidden: ReturnType<typeof hiddenFields> }[] = [];
     for (const browser of browsers) {
       const login = await passwordOf(browser, user);
       expect(login.status).toBe(303);
@@ -155,10 +155,11 @@ describe("two instances on one PostgreSQL database", () => {
     }
 
     const code = user.recoveryCodes[0];
+    const requests = Array.from({ length: 20 }, (_, index) => index % browsers.length).map(
+      (index) => forms[index],
+    );
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, index) => forms[index % forms.length]).map(
-        ({ browser, verifyPath, hidden }) => postForm(browser, verifyPath, hidden, { code }),
-      ),
+      requests.map(({ browser, verifyPath, hidden }) => postForm(browser, verifyPath, hidden, { code })),
     );
     const successes = answers.filter((answer) => /\/dashboard\b/.test(answer.location ?? ""));
     expect(successes).toHaveLength(1);
