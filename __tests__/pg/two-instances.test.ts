@@ -139,12 +139,13 @@ describe("two instances on one PostgreSQL database", () => {
     expect(dashboard.location).toMatch(/^\/login\b/);
   }, 60_000);
 
-  it("accepts one recovery code once when 20 browsers use it at the same moment on both instances", async () => {
+  it("accepts one recovery code once when 20 requests from the account's 3 pending sign-ins use it at the same moment on both instances", async () => {
     const user = await createEnrolledUser();
-    const browsers = Array.from({ length: 20 }, (_, index) => browserOn(index % 2 ? serverB : serverA));
+    // 3: the most pending sign-ins an account keeps (a newer one removes the oldest).
+    const browsers = Array.from({ length: 3 }, (_, index) => browserOn(index % 2 ? serverB : serverA));
     // The password steps one after another: parallel ones would race for
     // the account's failure counter, which is not what this test is about.
-    const forms = [];
+    const forms: { browser: Browser; verifyPath: string; hidden: ReturnType<typeof hiddenFields> }[] = [];
     for (const browser of browsers) {
       const login = await passwordOf(browser, user);
       expect(login.status).toBe(303);
@@ -154,8 +155,11 @@ describe("two instances on one PostgreSQL database", () => {
     }
 
     const code = user.recoveryCodes[0];
+    const requests = Array.from({ length: 20 }, (_, index) => index % browsers.length).map(
+      (index) => forms[index],
+    );
     const answers = await Promise.all(
-      forms.map(({ browser, verifyPath, hidden }) => postForm(browser, verifyPath, hidden, { code })),
+      requests.map(({ browser, verifyPath, hidden }) => postForm(browser, verifyPath, hidden, { code })),
     );
     const successes = answers.filter((answer) => /\/dashboard\b/.test(answer.location ?? ""));
     expect(successes).toHaveLength(1);
