@@ -1,0 +1,79 @@
+/** @jest-environment node */
+import { decodeEntities, getPage, newBrowser, submitForm, type Browser } from "@/__tests__/helpers/forms";
+import { startTestApp, type AppServer } from "@/__tests__/helpers/next-server";
+import { currentCode, uniqueName } from "@/__tests__/helpers/users";
+import { openFreshDatabase } from "@/__tests__/attacks/fuzz-kit";
+
+// Enrolment as a browser without JavaScript does it, against a real `next
+// start`: plain form posts, and only what the server rendered.
+const databaseUrl = openFreshDatabase("setup-no-js");
+jest.setTimeout(600_000);
+
+let app: AppServer;
+let ipCounter = 0;
+
+beforeAll(async () => {
+  app = await startTestApp({ databaseUrl, outbox: "outbox-setup-no-js" });
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function registered(): Promise<{ browser: Browser; username: string; secret: string }> {
+  const browser = newBrowser(app.origin, `198.18.9.${(ipCounter++ % 250) + 1}`);
+  const username = uniqueName("nojs");
+  const created = await submitForm(browser, "/register", 'name="username"', {
+    username,
+    email: `${username}@example.test`,
+    password: "a long enough passphrase",
+  });
+  expect(created.location).toBe("/setup-2fa");
+  const page = await getPage(browser, "/setup-2fa");
+  const key = /data-testid="setup-key"[^>]*>([^<]+)</.exec(page.html)?.[1] ?? "";
+  return { browser, username, secret: key.replace(/\s/g, "") };
+}
+
+const listedCodes = (html: string): string[] => {
+  const list = /<ul[^>]*data-testid="recovery-codes"[^>]*>([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? "";
+  return [...list.matchAll(/<li[^>]*>([^<]*)<\/li>/g)].map(([, code]) => decodeEntities(code));
+};
+
+describe("/setup-2fa without JavaScript", () => {
+  it("renders the ten recovery codes after the first code, until Continue, and nothing but Continue", async () => {
+    const { browser, username, secret } = await registered();
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    const confirmed = await submitForm(browser, "/setup-2fa", 'name="code"', {
+      code: await currentCode(secret),
+    });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.location).toBe("/setup-2fa");
+
+    const page = await getPage(browser, "/setup-2fa");
+    const codes = listedCodes(page.html);
+    expect(codes).toHaveLength(10);
+    expect(new Set(codes).size).toBe(10);
+    expect(page.html).toContain(">Continue<");
+    expect(page.html).not.toContain("Send codes to my email instead");
+    expect(page.html).not.toContain(">Cancel<");
+    expect(page.html).toContain(username);
+    // A reload shows the same codes; Continue signs in and they are gone.
+    expect(listedCodes((await getPage(browser, "/setup-2fa")).html)).toEqual(codes);
+    const continued = await submitForm(browser, "/setup-2fa", ">Continue<");
+    expect(continued.location).toBe("/dashboard");
+    expect(listedCodes((await getPage(browser, "/setup-2fa")).html)).toEqual([]);
+  });
+
+  it("Cancel in the header is a plain form that ends the setup", async () => {
+    const { browser, username } = await registered();
+    const page = await getPage(browser, "/setup-2fa");
+    const header = /<header[\s\S]*?<\/header>/.exec(page.html)?.[0] ?? "";
+    expect(header).toMatch(new RegExp(`Setting up <span[^>]*>${username}</span>`));
+    expect(header).not.toContain(">Register<");
+    const cancelled = await submitForm(browser, "/setup-2fa", ">Cancel<");
+    expect(cancelled.status).toBe(303);
+    expect(cancelled.location).toBe("/login?setupCancelled=1");
+    expect(browser.cookies.has("2fa-challenge")).toBe(false);
+    expect((await getPage(browser, "/login?setupCancelled=1")).html).toContain("Setup was cancelled.");
+  });
+});
