@@ -189,9 +189,7 @@ describe("attacks on the session token", () => {
     const attacker = new Browser(freshIp());
     attacker.cookies.set(SESSION_COOKIE, stolen);
     expect(await attacker.run(() => getCurrentSession())).toBeNull();
-    const page = await attacker.run(() =>
-      runAction(() => DashboardPage({ searchParams: Promise.resolve({}) })),
-    );
+    const page = await attacker.run(() => runAction(() => DashboardPage()));
     expect(page.redirectedTo).toBe("/login?callbackUrl=%2Fdashboard");
     const tokensBefore = await db.accessToken.count({ where: { userId: user.id } });
     expect((await attacker.run(() => runAction(() => issueTokenAction()))).redirectedTo).toMatch(

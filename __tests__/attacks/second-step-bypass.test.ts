@@ -126,7 +126,7 @@ async function sessionActions(user: TestUser): Promise<[string, () => Promise<un
 }
 
 const PAGES: [string, () => Promise<unknown>][] = [
-  ["/dashboard", () => DashboardPage({ searchParams: Promise.resolve({}) })],
+  ["/dashboard", () => DashboardPage()],
   ["/settings/security", () => SecuritySettingsPage({ searchParams: Promise.resolve({}) })],
   ["/token", () => TokenPage({ searchParams: Promise.resolve({}) })],
 ];

@@ -122,7 +122,12 @@ describe("two instances on one PostgreSQL database", () => {
     expect((await fetch(`${serverB.origin}/api/me`, { headers: bearer })).status).toBe(200);
     expect((await getPage(onB, "/dashboard")).status).toBe(200);
 
-    const everywhere = await submitForm(onA, "/settings/security", "Sign out everywhere");
+    // The settings page asks first; the confirmation is its own page step.
+    const everywhere = await submitForm(
+      onA,
+      "/settings/security?confirm=sign-out-everywhere",
+      "Keep me signed in",
+    );
     expect(everywhere).toMatchObject({ status: 303, location: "/login?signedOut=1" });
 
     const me = await fetch(`${serverB.origin}/api/me`, { headers: bearer });

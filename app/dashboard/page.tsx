@@ -2,18 +2,19 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { countRecoveryCodesLeft } from "@/lib/server/recovery-codes";
 import { requireSession } from "@/lib/server/session";
+import { signedInWithRecoveryCode } from "@/lib/server/sign-in-method";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
-
 const METHOD_LABELS: Record<string, string> = { totp: "Authenticator app", email: "Emailed codes" };
 
-export default async function DashboardPage({ searchParams }: Props) {
-  const { user } = await requireSession("/dashboard");
-  const params = await searchParams;
-  const codesLeft = await countRecoveryCodesLeft(user.id);
-  const usedRecoveryCode = typeof params.recoveryCodesLeft === "string";
+export default async function DashboardPage() {
+  const current = await requireSession("/dashboard");
+  const { user } = current;
+  const [codesLeft, usedRecoveryCode] = await Promise.all([
+    countRecoveryCodesLeft(user.id),
+    signedInWithRecoveryCode(current),
+  ]);
   return (
     <div className="space-y-6">
       {usedRecoveryCode ? (
