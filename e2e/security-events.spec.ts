@@ -5,7 +5,14 @@ const pad = (value: number): string => String(value).padStart(2, "0");
 test("the security events show the time in the viewer's time zone and the browser by name", async ({
   browser,
 }) => {
-  const context = await browser.newContext({ timezoneId: "Asia/Tokyo", locale: "en-GB" });
+  // As a proxy would write it for a browser on the server's own machine; an
+  // address of its own, too, as the suite's other registrations use up
+  // 127.0.0.1's hourly allowance.
+  const context = await browser.newContext({
+    timezoneId: "Asia/Tokyo",
+    locale: "en-GB",
+    extraHTTPHeaders: { "x-forwarded-for": "::1" },
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(error.message));
@@ -35,7 +42,7 @@ test("the security events show the time in the viewer's time zone and the browse
 
   await expect(row.getByRole("cell", { name: /^Chrome \d+ on Linux$/ })).toBeVisible();
   await expect(row).not.toContainText("Mozilla");
-  await expect(row.getByRole("cell", { name: /^the server itself \((127\.0\.0\.1|::1)\)$/ })).toBeVisible();
+  await expect(row.getByRole("cell", { name: "the server itself (::1)", exact: true })).toBeVisible();
   await expect(page.getByRole("columnheader", { name: "Time", exact: true })).toBeVisible();
   expect(problems.filter((problem) => /hydrat|did not match/i.test(problem))).toEqual([]);
   await context.close();
