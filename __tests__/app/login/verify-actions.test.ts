@@ -223,7 +223,7 @@ describe("verifyAction", () => {
     const user = await createEnrolledUser();
     await passPasswordStep(user);
     const code = user.recoveryCodes[3].toLowerCase().replace(/-/g, " ");
-    expect((await verify({ method: "recovery", code })).redirectedTo).toBe("/dashboard?recoveryCodesLeft=9");
+    expect((await verify({ method: "recovery", code })).redirectedTo).toBe("/dashboard");
     expect(await db.securityEvent.count({ where: { userId: user.id, type: "recovery_code_used" } })).toBe(1);
     await passPasswordStep(user);
     const again = await verify({ method: "recovery", code: user.recoveryCodes[3] });

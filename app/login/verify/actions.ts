@@ -97,7 +97,7 @@ async function verify(formData: FormData): Promise<FormState> {
       `${result.recoveryCodesLeft} left`,
     );
     if (user) await noticeRecoveryCodeUsed(user, context, result.recoveryCodesLeft);
-    destination = `/dashboard?recoveryCodesLeft=${result.recoveryCodesLeft}`;
+    destination = "/dashboard";
   }
   await rememberDevice(challenge.userId);
   return completeSignIn(destination);
