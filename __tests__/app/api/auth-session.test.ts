@@ -8,6 +8,8 @@ import { form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+// next/cache needs Next's request store, which jest has not (security-actions.test.ts checks the call).
+jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 quietAuthErrors();
 
 let ipCounter = 0;
