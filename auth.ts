@@ -38,7 +38,8 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
         const userId = await consumeVerifiedChallenge(token);
         const user = userId ? await getUserById(userId) : null;
         if (!user?.twoFactorMethod) return null;
-        // DESIGN §4: every completed sign-in issues a fresh access token.
+        // README.md "Access tokens and the API": every completed sign-in issues
+        // a fresh access token.
         await issueAccessToken(user);
         return { id: user.id, name: user.username, email: user.email, sessionVersion: user.sessionVersion };
       },

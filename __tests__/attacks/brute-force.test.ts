@@ -16,9 +16,9 @@ jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 quietAuthErrors();
 jest.setTimeout(120_000);
 
-// DESIGN §5 against an attacker with many addresses (ASVS 6.3.1, 6.5.x). The
-// clock is faked (Date only; timers stay real, as the database needs them), so
-// minutes of waiting pass at once.
+// The limits of README.md "Security rules" against an attacker with many
+// addresses (ASVS 6.3.1, 6.5.x). The clock is faked (Date only; timers stay
+// real, as the database needs them), so minutes of waiting pass at once.
 const INVALID = "Invalid username or password";
 const TOO_MANY = /^Too many attempts\. Try again in (\d+) (second|minute)s?\.$/;
 const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);

@@ -14,10 +14,11 @@ import {
   TEST_DIST_DIR,
 } from "@/__tests__/helpers/next-server";
 
-// Production refuses to start without real secrets (DESIGN §5, ASVS 13.3.1):
-// `next start` with a missing or short AUTH_SECRET, JWT_SECRET or
-// TOTP_ENCRYPTION_KEY exits non-zero, names the variable, and prints no
-// secret (instrumentation.ts -> lib/server/startup.ts).
+// Production refuses to start without real secrets (SECURITY.md "Other
+// promises and their tests", ASVS 13.3.1): `next start` with a missing or
+// short AUTH_SECRET, JWT_SECRET or TOTP_ENCRYPTION_KEY exits non-zero, names
+// the variable, and prints no secret (instrumentation.ts ->
+// lib/server/startup.ts).
 jest.setTimeout(600_000);
 
 const good = {

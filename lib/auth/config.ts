@@ -37,9 +37,10 @@ declare module "@auth/core/jwt" {
 export const authConfig = {
   pages: { signIn: "/login" },
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
-  // DESIGN §5: Secure, __Secure-/__Host- prefixed cookies whenever the app is
-  // served over https (APP_URL), as the challenge cookie is; next-auth would
-  // otherwise go by X-Forwarded-Proto, which not every proxy sets.
+  // SECURITY.md, ASVS 3.3.1: Secure, __Secure-/__Host- prefixed cookies
+  // whenever the app is served over https (APP_URL), as the challenge cookie
+  // is; next-auth would otherwise go by X-Forwarded-Proto, which not every
+  // proxy sets.
   useSecureCookies: appOrigin().startsWith("https://"),
   // The app runs behind a proxy (README) that sets the Host header.
   trustHost: true,

@@ -5,8 +5,9 @@ import jwt from "jsonwebtoken";
 import { db } from "./db";
 import { env } from "./env";
 
-// DESIGN §4: the access token is an HS256 JWT under JWT_SECRET with sub, iat,
-// exp, jti, and a type claim that no other token of the app carries.
+// README.md "Access tokens and the API": the access token is an HS256 JWT
+// under JWT_SECRET with sub, iat, exp, jti, and a type claim that no other
+// token of the app carries.
 export const ACCESS_TOKEN_TYPE = "access";
 const MAX_TOKEN_LENGTH = 4096;
 

@@ -43,7 +43,8 @@ export async function replacePasswordHash(userId: string, passwordHash: string):
   await db.user.update({ where: { id: userId }, data: { passwordHash } });
 }
 
-// Ends every session and access token the user holds (DESIGN §5).
+// Ends every session and access token the user holds (SECURITY.md "Threat
+// model": a stolen session cookie or access token).
 export async function revokeAllSessions(userId: string): Promise<void> {
   await db.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
 }

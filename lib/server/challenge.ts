@@ -12,14 +12,14 @@ import { generateTotpSecret } from "./totp";
 // it has no cookie, the session binds it.
 export type ChallengePurpose = "signin" | "enrol" | "reauth";
 
-// DESIGN §4: a pending sign-in lives 5 minutes; enrolment gets longer, for
-// finding and setting up an authenticator app.
+// README.md "Security rules": a pending sign-in lives 5 minutes; enrolment
+// gets longer, for finding and setting up an authenticator app.
 const LIFETIME_MS: Record<ChallengePurpose, number> = {
   signin: 5 * 60_000,
   enrol: 30 * 60_000,
   reauth: 10 * 60_000,
 };
-// DESIGN §5: 5 wrong codes void the challenge.
+// README.md "Security rules": 5 wrong codes void the challenge.
 export const MAX_CHALLENGE_FAILURES = 5;
 // Pending sign-ins (or enrolments) an account keeps at once: a person has one
 // or two browsers at it; a new one removes the oldest, so that a flood of
@@ -177,10 +177,10 @@ export async function claimChallengeAttempt(id: string): Promise<boolean> {
   return count === 1;
 }
 
-// DESIGN §5: 5 wrong codes void a sign-in. Counts a code found wrong; true
-// for the one call whose code was the fifth wrong one, which ends the
-// sign-in, so that its owner is told once. Counted after the check, unlike
-// claimChallengeAttempt: a right code still being checked ends nothing.
+// README.md "Security rules": 5 wrong codes void a sign-in. Counts a code
+// found wrong; true for the one call whose code was the fifth wrong one, which
+// ends the sign-in, so that its owner is told once. Counted after the check,
+// unlike claimChallengeAttempt: a right code still being checked ends nothing.
 export async function recordWrongCode(id: string): Promise<boolean> {
   const open = { id, verifiedAt: null, consumedAt: null };
   await db.signInChallenge.updateMany({ where: open, data: { wrongCodes: { increment: 1 } } });

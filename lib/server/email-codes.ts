@@ -4,8 +4,9 @@ import { db } from "./db";
 import { keyedHash } from "./keyed-hash";
 import { claimWindowTry, type RateLimitVerdict } from "./rate-limit";
 
-// DESIGN §5: 6 digits, valid 10 minutes, stored hashed, at most 5 tries,
-// single use, bound to its challenge; at most 3 sent per 15 minutes per account.
+// README.md "Email" (emailed sign-in codes): 6 digits, valid 10 minutes,
+// stored hashed, at most 5 tries, single use, bound to its challenge; at most
+// 3 sent per 15 minutes per account.
 export const EMAIL_CODE_TTL_MINUTES = 10;
 const MAX_TRIES = 5;
 export const EMAIL_CODE_SENDS = { max: 3, windowMs: 15 * 60_000 } as const;

@@ -8,7 +8,8 @@ import { keyedHash } from "./keyed-hash";
 // carries a signed cookie naming it. Its wrong passwords and codes count
 // against that browser, not against the account, so an attacker elsewhere who
 // keeps the account's limits spent (one guess per 15 minutes) cannot keep its
-// owner out: DESIGN §5, no lockout an attacker could inflict.
+// owner out: no lockout an attacker could inflict (SECURITY.md "Threat
+// model": credential stuffers).
 const MAX_AGE_SECONDS = 180 * 24 * 60 * 60;
 
 const secureCookies = (): boolean => env.APP_URL.startsWith("https://");

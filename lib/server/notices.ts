@@ -14,7 +14,7 @@ import {
 import type { RequestContext } from "./request-context";
 import { describeBrowser, describeIp } from "./request-labels";
 
-// Security notices (DESIGN §4, §5): sent after the response, so a slow or
+// Security notices (README.md "Email"): sent after the response, so a slow or
 // failing mail server never holds up or breaks a sign-in.
 
 type Recipient = Pick<User, "username" | "email">;

@@ -5,7 +5,7 @@ import { db } from "./db";
 export type RateLimitVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 export const LIMITS = {
-  // DESIGN §5: at most 20 failed passwords per IP per 15 minutes.
+  // README.md "Security rules": at most 20 failed passwords per IP per 15 minutes.
   passwordPerIp: { max: 20, windowMs: 15 * 60_000 },
   // Password steps whatever their outcome, so that right passwords cannot
   // flood the hasher either; a person signs in a few times a minute at most.
@@ -13,7 +13,8 @@ export const LIMITS = {
   // names, and a limit they shared would tell that they belong together.
   passwordStepsPerName: { max: 10, windowMs: 60_000 },
   passwordStepsPerIp: { max: 30, windowMs: 60_000 },
-  // DESIGN §5: at most 10 wrong second-factor codes per account per 15 minutes.
+  // README.md "Security rules": at most 10 wrong second-factor codes per
+  // account per 15 minutes.
   codesPerAccount: { max: 10, windowMs: 15 * 60_000 },
   registrationsPerIp: { max: 10, windowMs: 60 * 60_000 },
   // ASVS 6.3.5: wrong codes after a right password, counted per account
@@ -21,8 +22,9 @@ export const LIMITS = {
   partialSignInNotice: { max: 5, windowMs: 24 * 60 * 60_000 },
 } as const;
 
-// DESIGN §5: after 5 consecutive failures, each further try waits a delay
-// that doubles from 30 seconds up to 15 minutes. No permanent lockout.
+// README.md "Security rules": after 5 consecutive failures, each further try
+// waits a delay that doubles from 30 seconds up to 15 minutes. No permanent
+// lockout (SECURITY.md "Threat model": credential stuffers).
 const FREE_FAILURES = 5;
 const FIRST_DELAY_MS = 30_000;
 const MAX_DELAY_MS = 15 * 60_000;

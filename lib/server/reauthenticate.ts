@@ -15,10 +15,11 @@ import { verifySecondFactor, type SecondFactorResult } from "./two-factor";
 
 export type ReauthResult = ({ ok: true } & SecondFactorResult) | { ok: false; state: FormState };
 
-// DESIGN §5: changing the second factor or the recovery codes needs the
-// password and a current second factor (an authenticator code, or for email
-// users a code just emailed; or a recovery code, for someone who lost their
-// phone), under the sign-in rate limits.
+// README.md "How it works" (security settings) and SECURITY.md, ASVS 7.5.1:
+// changing the second factor or the recovery codes needs the password and a
+// current second factor (an authenticator code, or for email users a code just
+// emailed; or a recovery code, for someone who lost their phone), under the
+// sign-in rate limits.
 export async function reauthenticate(user: User, formData: FormData): Promise<ReauthResult> {
   const parsed = reauthSchema.safeParse({ password: formData.get("password"), code: formData.get("code") });
   if (!parsed.success) {

@@ -6,9 +6,10 @@ export type RequestContext = { ip: string; userAgent: string };
 
 const UNKNOWN_IP = "unknown";
 
-// DESIGN §5: the client IP is the X-Forwarded-For entry TRUSTED_PROXY_HOPS
-// places from the right, as written by the proxies in front; the leftmost
-// entries are whatever the client sent, and are never trusted.
+// README.md "Security rules": the client IP is the X-Forwarded-For entry
+// TRUSTED_PROXY_HOPS places from the right, as written by the proxies in
+// front; the leftmost entries are whatever the client sent, and are never
+// trusted.
 export function clientIpFromForwardedFor(forwardedFor: string | null, trustedHops: number): string {
   if (!forwardedFor || trustedHops < 1) return UNKNOWN_IP;
   const entries = forwardedFor

@@ -59,7 +59,8 @@ export type SecondFactorMethod = "totp" | "recovery" | "email";
 export type SecondFactorResult = { ok: true; recoveryCodesLeft?: number } | { ok: false };
 
 // Checks a second factor of an enrolled account and uses it up: a TOTP time
-// step, a recovery code and an emailed code are each accepted once (DESIGN §5).
+// step, a recovery code and an emailed code are each accepted once
+// (SECURITY.md, ASVS 6.5.1).
 // An emailed code counts only for the challenge it was sent for.
 export async function verifySecondFactor(
   userId: string,

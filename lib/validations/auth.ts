@@ -34,7 +34,7 @@ export const newPasswordSchema = z
     error: "This password is too common. Choose a longer or less predictable one.",
   });
 
-// DESIGN §5: no password equal to or containing the username.
+// README.md "Security rules": no password equal to or containing the username.
 const CONTAINS_USERNAME = "Your password must not contain your username";
 const containsUsername = (password: string, username: string): boolean =>
   password.toLowerCase().includes(username.toLowerCase());
