@@ -17,7 +17,7 @@ import {
 // Production refuses to start without real secrets (DESIGN §5, ASVS 13.3.1):
 // `next start` with a missing or short AUTH_SECRET, JWT_SECRET or
 // TOTP_ENCRYPTION_KEY exits non-zero, names the variable, and prints no
-// secret (instrumentation.ts -> lib/server/startup.ts).
+// secret (instrumentation.ts -> lib/server/platform/startup.ts).
 jest.setTimeout(600_000);
 
 const good = {
