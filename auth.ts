@@ -3,10 +3,10 @@ import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { authConfig } from "@/lib/auth/config";
 import { appOrigin } from "@/lib/auth/request-guards";
-import { issueAccessToken } from "@/lib/server/access-tokens";
-import { getUserById } from "@/lib/server/accounts";
-import { consumeVerifiedChallenge } from "@/lib/server/challenge";
-import { applySessionUpdate } from "@/lib/server/session-grant";
+import { issueAccessToken } from "@/lib/server/tokens/access-tokens";
+import { getUserById } from "@/lib/server/accounts/accounts";
+import { consumeVerifiedChallenge } from "@/lib/server/sign-in/challenge";
+import { applySessionUpdate } from "@/lib/server/sign-in/session-grant";
 
 // next-auth builds its redirects (after signing in and out) on
 // X-Forwarded-Host or Host unless AUTH_URL is set, and a proxy may rewrite

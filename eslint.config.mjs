@@ -1,6 +1,15 @@
 import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
 import nextTypeScript from "eslint-config-next/typescript";
 
+// What the edge runtime (middleware.ts and the lib/auth/ it imports) cannot
+// load, and what lib/validations/ (usable in a client component) must not.
+const nodeOnly = [
+  { group: ["node:*"], message: "Edge-safe and client code: no Node built-ins." },
+  { group: ["@prisma/*", "pg", "better-sqlite3"], message: "Edge-safe and client code: no database." },
+  { group: ["jsonwebtoken", "bcryptjs", "@node-rs/*", "nodemailer"], message: "Node-only package." },
+  { group: ["server-only", "@/lib/server/*", "@/lib/server/**"], message: "lib/server/ is Node-only." },
+];
+
 const config = [
   ...nextCoreWebVitals,
   ...nextTypeScript,
@@ -11,6 +20,51 @@ const config = [
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
       ],
     },
+  },
+  // Dependencies point down only: app -> lib/server -> lib/validations, lib/auth.
+  // import/no-restricted-paths resolves each import (the "@/" alias included)
+  // through eslint-config-next's resolvers, so relative paths count too.
+  {
+    files: ["lib/**/*.{ts,tsx}"],
+    rules: {
+      "import/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            { target: "./lib", from: "./app", message: "lib/ never imports app/." },
+            { target: "./lib", from: "./auth.ts", message: "lib/ never imports the root auth.ts." },
+            {
+              target: "./lib/auth",
+              from: "./lib/server",
+              message: "lib/auth/ is edge-safe: no lib/server/.",
+            },
+            {
+              target: "./lib/validations",
+              from: "./lib/server",
+              // Debt: lib/validations/auth.ts's newPasswordSchema refuses common
+              // passwords from the server-only list; the check belongs on the server.
+              except: ["./accounts/common-passwords.ts"],
+              message: "lib/validations/ is pure zod, usable in a client component: no lib/server/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["lib/auth/**/*.{ts,tsx}", "middleware.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: nodeOnly }] },
+  },
+  {
+    files: ["lib/validations/**/*.{ts,tsx}"],
+    ignores: ["lib/validations/auth.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: nodeOnly }] },
+  },
+  {
+    // Debt (see the except above): the common-password list is the one
+    // server-only import lib/validations/ still has.
+    files: ["lib/validations/auth.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: nodeOnly.slice(0, 3) }] },
   },
   {
     ignores: [

@@ -2,7 +2,7 @@
 // module, so that the edge bundle never sees it.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { checkEnvironmentOrExit } = await import("@/lib/server/startup");
+    const { checkEnvironmentOrExit } = await import("@/lib/server/platform/startup");
     checkEnvironmentOrExit();
   }
 }

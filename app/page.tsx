@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { getCurrentSession } from "@/lib/server/session";
-import { orUnavailablePage } from "@/lib/server/unavailable";
+import { getCurrentSession } from "@/lib/server/sign-in/session";
+import { orUnavailablePage } from "@/lib/server/platform/unavailable";
 
 const features = [
   {

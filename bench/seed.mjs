@@ -1,11 +1,11 @@
 // Seeds bench users straight into the SQLite file, in the formats the app
-// reads (lib/server/password.ts, lib/server/encryption.ts, Prisma's ISO dates).
+// reads (lib/server/accounts/password.ts, lib/server/platform/encryption.ts, Prisma's ISO dates).
 import { createCipheriv, randomBytes } from "node:crypto";
 import { hash as argon2Hash } from "@node-rs/argon2";
 import bcrypt from "bcryptjs";
 import Database from "better-sqlite3";
 
-// lib/server/password.ts: argon2id (algorithm 2), OWASP's m=19 MiB, t=2, p=1.
+// lib/server/accounts/password.ts: argon2id (algorithm 2), OWASP's m=19 MiB, t=2, p=1.
 export const ARGON2_OPTIONS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 export const BENCH_PASSWORD = "bench correct horse battery";
 
@@ -46,7 +46,7 @@ export function seedUsers(file, { prefix, from, to, passwordHash }) {
   });
 }
 
-// lib/server/encryption.ts: "v1." + base64url(iv | tag | AES-256-GCM ciphertext).
+// lib/server/platform/encryption.ts: "v1." + base64url(iv | tag | AES-256-GCM ciphertext).
 function encryptSecret(plaintext, keyBase64) {
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", Buffer.from(keyBase64, "base64"), iv);

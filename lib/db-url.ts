@@ -1,4 +1,4 @@
-// Shared by prisma.config.ts (the CLI) and lib/server/db.ts (the app), so both
+// Shared by prisma.config.ts (the CLI) and lib/server/platform/db.ts (the app), so both
 // open the same database when DATABASE_URL is unset.
 export const DEFAULT_DATABASE_URL = "file:./data/app.db";
 

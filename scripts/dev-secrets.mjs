@@ -2,7 +2,7 @@
 // which Next.js reads only under `next dev`: `next start`, `next build` and
 // jest never see them. Each generated value starts with DEV_SECRET_MARKER, so
 // that production refuses it even if it is copied somewhere production reads
-// (lib/server/env-schema.ts holds the same marker).
+// (lib/server/platform/env-schema.ts holds the same marker).
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";

@@ -20,14 +20,16 @@ export function isPostgres(url) {
 }
 
 // In production, the check `next start` makes at start-up
-// (lib/server/startup.ts, TypeScript, loaded through jiti), made before
+// (lib/server/platform/startup.ts, TypeScript, loaded through jiti), made before
 // anything else: a bad environment exits here, before any migration and
 // before `next start` prints "Ready".
 export async function checkProductionEnvironment(env = process.env) {
   if (env.NODE_ENV !== "production") return;
   const { createJiti } = await import("jiti");
   const jiti = createJiti(import.meta.url, { alias: { "@": root } });
-  const { checkEnvironmentOrExit } = await jiti.import(path.join(root, "lib", "server", "startup.ts"));
+  const { checkEnvironmentOrExit } = await jiti.import(
+    path.join(root, "lib", "server", "platform", "startup.ts"),
+  );
   checkEnvironmentOrExit();
 }
 

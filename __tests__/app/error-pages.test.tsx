@@ -13,7 +13,9 @@ describe("error pages", () => {
   });
 
   it("the error boundary shows no message or stack, and retries on request", async () => {
-    const error = Object.assign(new Error("SQLITE_BUSY at /srv/app/lib/server/db.ts:12"), { digest: "123" });
+    const error = Object.assign(new Error("SQLITE_BUSY at /srv/app/lib/server/platform/db.ts:12"), {
+      digest: "123",
+    });
     const reset = jest.fn();
     render(<ErrorPage error={error} reset={reset} />);
     expect(screen.getByRole("alert")).toHaveTextContent("Something went wrong");

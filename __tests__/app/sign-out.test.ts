@@ -4,8 +4,8 @@ import { signInFully, SESSION_COOKIE } from "@/__tests__/helpers/attacker";
 import { Browser } from "@/__tests__/helpers/browsers";
 import { runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser } from "@/__tests__/helpers/users";
-import { db } from "@/lib/server/db";
-import { getCurrentSession } from "@/lib/server/session";
+import { db } from "@/lib/server/platform/db";
+import { getCurrentSession } from "@/lib/server/sign-in/session";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
 

@@ -6,9 +6,9 @@ import { CHALLENGE_COOKIE, freshIp, quietAuthErrors, SESSION_COOKIE } from "@/__
 import { Browser } from "@/__tests__/helpers/browsers";
 import { form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, type TestUser } from "@/__tests__/helpers/users";
-import { db } from "@/lib/server/db";
-import { passwordLimitSubject } from "@/lib/server/known-device";
-import { generateTotpCode } from "@/lib/server/totp";
+import { db } from "@/lib/server/platform/db";
+import { passwordLimitSubject } from "@/lib/server/sign-in/known-device";
+import { generateTotpCode } from "@/lib/server/factors/totp";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
 // next/cache needs Next's request store, which jest has not.

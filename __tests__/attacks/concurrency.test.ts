@@ -6,8 +6,8 @@ import { freshIp, passPasswordStep, quietAuthErrors, SESSION_COOKIE } from "@/__
 import { Browser } from "@/__tests__/helpers/browsers";
 import { form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
-import { MAX_PENDING_CHALLENGES } from "@/lib/server/challenge";
-import { db } from "@/lib/server/db";
+import { MAX_PENDING_CHALLENGES } from "@/lib/server/sign-in/challenge";
+import { db } from "@/lib/server/platform/db";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
 quietAuthErrors();

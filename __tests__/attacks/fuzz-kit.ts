@@ -3,7 +3,7 @@ import fc from "fast-check";
 import type { Browser } from "@/__tests__/helpers/browsers";
 import { freshSqliteUrl } from "@/__tests__/helpers/next-server";
 import { runAction } from "@/__tests__/helpers/request-scope";
-import { db } from "@/lib/server/db";
+import { db } from "@/lib/server/platform/db";
 
 // Shared pieces of the fuzzing suites: hostile inputs, and a check that an
 // attempt wrote nothing to the database but what the app legitimately keeps

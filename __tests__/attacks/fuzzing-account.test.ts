@@ -18,10 +18,10 @@ import { emailTokenAction, issueTokenAction } from "@/app/token/actions";
 import { quietAuthErrors, SESSION_COOKIE, signInFully } from "@/__tests__/helpers/attacker";
 import { Browser } from "@/__tests__/helpers/browsers";
 import { createEnrolledUser, uniqueName, type TestUser } from "@/__tests__/helpers/users";
-import { registerAccount } from "@/lib/server/accounts";
-import { createChallenge } from "@/lib/server/challenge";
-import { db } from "@/lib/server/db";
-import { hashPassword } from "@/lib/server/password";
+import { registerAccount } from "@/lib/server/accounts/accounts";
+import { createChallenge } from "@/lib/server/sign-in/challenge";
+import { db } from "@/lib/server/platform/db";
+import { hashPassword } from "@/lib/server/accounts/password";
 import type { FormState } from "@/lib/validations/form-state";
 import {
   attempt,
@@ -140,7 +140,7 @@ const wrongCodeTries: Allowance = {
   ...rateLimitCounters("code:account:"),
   SignInChallenge: { change: (_row, fields) => fields.every((name) => name === "failedAttempts") },
 };
-// The signed-in browser is a known device: its tries count under its own keys (lib/server/known-device.ts).
+// The signed-in browser is a known device: its tries count under its own keys (lib/server/sign-in/known-device.ts).
 const reauthTries = rateLimitCounters("password:name:", "code:account:", "password:device:", "code:device:");
 const emailCodeSent: Allowance = {
   ...rateLimitCounters("email-code-send:account:"),

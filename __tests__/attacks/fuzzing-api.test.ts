@@ -9,7 +9,7 @@ import { validateTokenAction } from "@/app/token_input/actions";
 import { base64url, quietAuthErrors, SESSION_COOKIE } from "@/__tests__/helpers/attacker";
 import { Browser } from "@/__tests__/helpers/browsers";
 import { createEnrolledUser } from "@/__tests__/helpers/users";
-import { ACCESS_TOKEN_TYPE } from "@/lib/server/access-tokens";
+import { ACCESS_TOKEN_TYPE } from "@/lib/server/tokens/access-tokens";
 import middleware from "@/middleware";
 import {
   attempt,

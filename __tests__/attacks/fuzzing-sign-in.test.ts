@@ -7,8 +7,8 @@ import { registerAction } from "@/app/register/actions";
 import { quietAuthErrors, SESSION_COOKIE } from "@/__tests__/helpers/attacker";
 import { Browser } from "@/__tests__/helpers/browsers";
 import { createEnrolledUser, type TestUser } from "@/__tests__/helpers/users";
-import { createChallenge } from "@/lib/server/challenge";
-import { db } from "@/lib/server/db";
+import { createChallenge } from "@/lib/server/sign-in/challenge";
+import { db } from "@/lib/server/platform/db";
 import {
   attempt,
   cookieValue,

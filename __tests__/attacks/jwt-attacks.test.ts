@@ -24,9 +24,9 @@ import {
 import { Browser } from "@/__tests__/helpers/browsers";
 import { form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, type TestUser } from "@/__tests__/helpers/users";
-import { currentAccessToken, type AccessTokenClaims } from "@/lib/server/access-tokens";
-import { db } from "@/lib/server/db";
-import { getCurrentSession } from "@/lib/server/session";
+import { currentAccessToken, type AccessTokenClaims } from "@/lib/server/tokens/access-tokens";
+import { db } from "@/lib/server/platform/db";
+import { getCurrentSession } from "@/lib/server/sign-in/session";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
 quietAuthErrors();

@@ -18,7 +18,7 @@ import {
 // promises and their tests", ASVS 13.3.1): `next start` with a missing or
 // short AUTH_SECRET, JWT_SECRET or TOTP_ENCRYPTION_KEY exits non-zero, names
 // the variable, and prints no secret (instrumentation.ts ->
-// lib/server/startup.ts).
+// lib/server/platform/startup.ts).
 jest.setTimeout(600_000);
 
 const good = {

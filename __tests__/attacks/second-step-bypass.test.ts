@@ -35,8 +35,8 @@ import {
 import { Browser } from "@/__tests__/helpers/browsers";
 import { form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
-import { db } from "@/lib/server/db";
-import { getCurrentSession } from "@/lib/server/session";
+import { db } from "@/lib/server/platform/db";
+import { getCurrentSession } from "@/lib/server/sign-in/session";
 import { NextRequest } from "next/server";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);

@@ -7,9 +7,9 @@ import { Browser } from "@/__tests__/helpers/browsers";
 import { startTestApp, type AppServer } from "@/__tests__/helpers/next-server";
 import { form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, uniqueName } from "@/__tests__/helpers/users";
-import { registerAccount } from "@/lib/server/accounts";
-import { db } from "@/lib/server/db";
-import { hashPassword } from "@/lib/server/password";
+import { registerAccount } from "@/lib/server/accounts/accounts";
+import { db } from "@/lib/server/platform/db";
+import { hashPassword } from "@/lib/server/accounts/password";
 import { openFreshDatabase, quietMail } from "./fuzz-kit";
 import { formFields, postForm, setCookie } from "./http-forms";
 

@@ -1,6 +1,6 @@
 /** @jest-environment node */
 import { startSmtpServer, type TestServer } from "@/__tests__/helpers/smtp-server";
-import type { RequestContext } from "@/lib/server/request-context";
+import type { RequestContext } from "@/lib/server/platform/request-context";
 
 // The security notices as they arrive over real SMTP, built from a request's
 // context as recorded: the browser and address read as a person reads them,
@@ -27,8 +27,8 @@ afterAll(async () => {
   if (!("SMTP_URL" in originalEnv)) delete process.env.SMTP_URL;
 });
 
-async function arrived(send: (notices: typeof import("@/lib/server/notices")) => Promise<void>) {
-  const notices = await import("@/lib/server/notices");
+async function arrived(send: (notices: typeof import("@/lib/server/mail/notices")) => Promise<void>) {
+  const notices = await import("@/lib/server/mail/notices");
   const next = server.next();
   await send(notices);
   const { mail } = await next;
@@ -36,7 +36,7 @@ async function arrived(send: (notices: typeof import("@/lib/server/notices")) =>
 }
 
 describe("security notices", () => {
-  const withBrowser: [string, (notices: typeof import("@/lib/server/notices")) => Promise<void>][] = [
+  const withBrowser: [string, (notices: typeof import("@/lib/server/mail/notices")) => Promise<void>][] = [
     ["new sign-in", (notices) => notices.noticeSignIn(user, context, "totp")],
     ["partial sign-in", (notices) => notices.noticePartialSignIn(user, context)],
     ["password changed", (notices) => notices.noticePasswordChanged(user, context)],

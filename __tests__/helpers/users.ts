@@ -1,8 +1,8 @@
-import { generateTotpCode } from "@/lib/server/totp";
-import { db } from "@/lib/server/db";
-import { encryptSecret } from "@/lib/server/encryption";
-import { hashPassword } from "@/lib/server/password";
-import { replaceRecoveryCodes } from "@/lib/server/recovery-codes";
+import { generateTotpCode } from "@/lib/server/factors/totp";
+import { db } from "@/lib/server/platform/db";
+import { encryptSecret } from "@/lib/server/platform/encryption";
+import { hashPassword } from "@/lib/server/accounts/password";
+import { replaceRecoveryCodes } from "@/lib/server/factors/recovery-codes";
 
 export function uniqueName(prefix = "user"): string {
   return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;

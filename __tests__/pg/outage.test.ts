@@ -1,6 +1,6 @@
 /** @jest-environment node */
 import { GET as me } from "@/app/api/me/route";
-import { createPrismaClient, isDatabaseUnavailable } from "@/lib/server/db";
+import { createPrismaClient, isDatabaseUnavailable } from "@/lib/server/platform/db";
 import { startRelay, viaRelay, type Relay } from "../helpers/tcp-relay";
 
 // Runs only under `npm run test:pg`: the app reaches PostgreSQL through a TCP

@@ -1,5 +1,5 @@
 /** @jest-environment node */
-import { UNAVAILABLE_MESSAGE } from "@/lib/server/unavailable";
+import { UNAVAILABLE_MESSAGE } from "@/lib/server/platform/unavailable";
 import { enterCode, enterPassword, getPage, newBrowser, SESSION_COOKIE, submitForm } from "../helpers/forms";
 import type { AppServer } from "../helpers/next-server";
 import { startAppOnPostgres } from "../helpers/pg-app";

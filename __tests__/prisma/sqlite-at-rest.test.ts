@@ -1,7 +1,7 @@
 /** @jest-environment node */
 import fs from "node:fs";
-import { db } from "@/lib/server/db";
-import { replaceRecoveryCodes } from "@/lib/server/recovery-codes";
+import { db } from "@/lib/server/platform/db";
+import { replaceRecoveryCodes } from "@/lib/server/factors/recovery-codes";
 
 // What an attacker holding the SQLite file (and its write-ahead log) sees.
 describe("the SQLite file at rest", () => {

@@ -1,5 +1,5 @@
 /** @jest-environment node */
-import { db } from "@/lib/server/db";
+import { db } from "@/lib/server/platform/db";
 
 // SQLite only (`npm test`; `npm run test:pg` does not run __tests__/prisma).
 describe("the SQLite connection", () => {

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseEnv } from "@/lib/server/env-schema";
+import { parseEnv } from "@/lib/server/platform/env-schema";
 
 // `npm run dev`'s first-run setup (scripts/setup-dev.mjs) and the production
 // check of scripts/migrate.mjs, run for real in a copy of the project, so that

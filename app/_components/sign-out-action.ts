@@ -1,8 +1,8 @@
 "use server";
 
 import { signOut } from "@/auth";
-import { endSession, getCurrentSession } from "@/lib/server/session";
-import { orUnavailablePage } from "@/lib/server/unavailable";
+import { endSession, getCurrentSession } from "@/lib/server/sign-in/session";
+import { orUnavailablePage } from "@/lib/server/platform/unavailable";
 
 export async function signOutAction(): Promise<void> {
   // While the database is unreachable the session cannot be recorded as

@@ -1,7 +1,7 @@
 import Link from "next/link";
-import { isDatabaseUnavailable } from "@/lib/server/db";
-import { getSetupInProgress } from "@/lib/server/enrolment";
-import { getCurrentSession } from "@/lib/server/session";
+import { isDatabaseUnavailable } from "@/lib/server/platform/db";
+import { getSetupInProgress } from "@/lib/server/factors/enrolment";
+import { getCurrentSession } from "@/lib/server/sign-in/session";
 import { SetupStatus } from "./setup-status";
 import { SignOutButton } from "./sign-out-button";
 
@@ -11,7 +11,7 @@ function ignoreUnavailable(error: unknown): null {
 }
 
 export async function SiteHeader() {
-  // While the database is unreachable the page says so (lib/server/unavailable.ts);
+  // While the database is unreachable the page says so (lib/server/platform/unavailable.ts);
   // the header alone does not turn a page that works into an error.
   const current = await getCurrentSession().catch(ignoreUnavailable);
   const username = current?.user.username;

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { countRecoveryCodesLeft } from "@/lib/server/recovery-codes";
-import { requireSession } from "@/lib/server/session";
-import { signedInWithRecoveryCode } from "@/lib/server/sign-in-method";
+import { countRecoveryCodesLeft } from "@/lib/server/factors/recovery-codes";
+import { requireSession } from "@/lib/server/sign-in/session";
+import { signedInWithRecoveryCode } from "@/lib/server/sign-in/sign-in-method";
 
 export const metadata: Metadata = { title: "Dashboard" };
 

@@ -2,17 +2,17 @@
 
 import { redirect } from "next/navigation";
 import { safeCallbackPath } from "@/lib/auth/routes";
-import { findUserByIdentifier, replacePasswordHash } from "@/lib/server/accounts";
-import { createChallenge } from "@/lib/server/challenge";
-import { recordSecurityEvent } from "@/lib/server/events";
-import { passwordLimitSubject } from "@/lib/server/known-device";
+import { findUserByIdentifier, replacePasswordHash } from "@/lib/server/accounts/accounts";
+import { createChallenge } from "@/lib/server/sign-in/challenge";
+import { recordSecurityEvent } from "@/lib/server/accounts/events";
+import { passwordLimitSubject } from "@/lib/server/sign-in/known-device";
 import {
   hashPassword,
   passwordChecksBusy,
   passwordNeedsRehash,
   verifyPassword,
   verifyPasswordForUnknownUser,
-} from "@/lib/server/password";
+} from "@/lib/server/accounts/password";
 import {
   claimDelayedTry,
   claimWindowTry,
@@ -20,9 +20,9 @@ import {
   releaseWindowTry,
   resetTries,
   retryMessage,
-} from "@/lib/server/rate-limit";
-import { getRequestContext } from "@/lib/server/request-context";
-import { orUnavailableForm } from "@/lib/server/unavailable";
+} from "@/lib/server/platform/rate-limit";
+import { getRequestContext } from "@/lib/server/platform/request-context";
+import { orUnavailableForm } from "@/lib/server/platform/unavailable";
 import { fieldErrors, loginSchema } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
 

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { safeCallbackPath } from "@/lib/auth/routes";
-import { getCurrentSession } from "@/lib/server/session";
-import { orUnavailablePage } from "@/lib/server/unavailable";
+import { getCurrentSession } from "@/lib/server/sign-in/session";
+import { orUnavailablePage } from "@/lib/server/platform/unavailable";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };

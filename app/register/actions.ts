@@ -1,13 +1,13 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { registerAccount } from "@/lib/server/accounts";
-import { createChallenge } from "@/lib/server/challenge";
-import { recordSecurityEvent } from "@/lib/server/events";
-import { hashPassword } from "@/lib/server/password";
-import { claimWindowTry, LIMITS, retryMessage } from "@/lib/server/rate-limit";
-import { getRequestContext } from "@/lib/server/request-context";
-import { orUnavailableForm } from "@/lib/server/unavailable";
+import { registerAccount } from "@/lib/server/accounts/accounts";
+import { createChallenge } from "@/lib/server/sign-in/challenge";
+import { recordSecurityEvent } from "@/lib/server/accounts/events";
+import { hashPassword } from "@/lib/server/accounts/password";
+import { claimWindowTry, LIMITS, retryMessage } from "@/lib/server/platform/rate-limit";
+import { getRequestContext } from "@/lib/server/platform/request-context";
+import { orUnavailableForm } from "@/lib/server/platform/unavailable";
 import { fieldErrors, registerSchema } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { getCurrentSession } from "@/lib/server/session";
-import { orUnavailablePage } from "@/lib/server/unavailable";
+import { getCurrentSession } from "@/lib/server/sign-in/session";
+import { orUnavailablePage } from "@/lib/server/platform/unavailable";
 import { RegisterForm } from "./register-form";
 
 export const metadata: Metadata = { title: "Create an account" };

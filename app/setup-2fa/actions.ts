@@ -3,24 +3,24 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getUserById } from "@/lib/server/accounts";
+import { getUserById } from "@/lib/server/accounts/accounts";
 import {
   claimChallengeAttempt,
   clearChallengeCookie,
   endEnrolments,
   getPendingChallenge,
-} from "@/lib/server/challenge";
-import { completeSignIn } from "@/lib/server/complete-sign-in";
-import { consumeEmailCode } from "@/lib/server/email-codes";
-import { sendSignInCode } from "@/lib/server/email-sign-in";
-import { confirmTotpEnrolment, enableEmailSecondFactor } from "@/lib/server/enrolment";
-import { env } from "@/lib/server/env";
-import { recordSecurityEvent } from "@/lib/server/events";
-import { rememberDevice } from "@/lib/server/known-device";
-import { noticeWelcome } from "@/lib/server/notices";
-import { claimWindowTry, LIMITS, resetTries, retryMessage } from "@/lib/server/rate-limit";
-import { getRequestContext } from "@/lib/server/request-context";
-import { orUnavailableForm, orUnavailablePage } from "@/lib/server/unavailable";
+} from "@/lib/server/sign-in/challenge";
+import { completeSignIn } from "@/app/_components/complete-sign-in";
+import { consumeEmailCode } from "@/lib/server/factors/email-codes";
+import { sendSignInCode } from "@/lib/server/factors/email-sign-in";
+import { confirmTotpEnrolment, enableEmailSecondFactor } from "@/lib/server/factors/enrolment";
+import { env } from "@/lib/server/platform/env";
+import { recordSecurityEvent } from "@/lib/server/accounts/events";
+import { rememberDevice } from "@/lib/server/sign-in/known-device";
+import { noticeWelcome } from "@/lib/server/mail/notices";
+import { claimWindowTry, LIMITS, resetTries, retryMessage } from "@/lib/server/platform/rate-limit";
+import { getRequestContext } from "@/lib/server/platform/request-context";
+import { orUnavailableForm, orUnavailablePage } from "@/lib/server/platform/unavailable";
 import { emailCodeSchema, fieldErrors, totpCodeSchema } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
 

@@ -1,12 +1,12 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { currentAccessToken, issueAccessToken } from "@/lib/server/access-tokens";
-import { sendAccessTokenEmail } from "@/lib/server/notifications";
-import { claimWindowTry, retryMessage } from "@/lib/server/rate-limit";
-import { env } from "@/lib/server/env";
-import { getCurrentSession } from "@/lib/server/session";
-import { orUnavailableForm, orUnavailablePage } from "@/lib/server/unavailable";
+import { currentAccessToken, issueAccessToken } from "@/lib/server/tokens/access-tokens";
+import { sendAccessTokenEmail } from "@/lib/server/mail/notifications";
+import { claimWindowTry, retryMessage } from "@/lib/server/platform/rate-limit";
+import { env } from "@/lib/server/platform/env";
+import { getCurrentSession } from "@/lib/server/sign-in/session";
+import { orUnavailableForm, orUnavailablePage } from "@/lib/server/platform/unavailable";
 import type { FormState } from "@/lib/validations/form-state";
 
 const EMAILS_PER_ACCOUNT = { max: 3, windowMs: 15 * 60_000 } as const;

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SubmitButton } from "@/app/_components/form";
-import { currentAccessToken } from "@/lib/server/access-tokens";
-import { env } from "@/lib/server/env";
-import { requireSession } from "@/lib/server/session";
+import { currentAccessToken } from "@/lib/server/tokens/access-tokens";
+import { env } from "@/lib/server/platform/env";
+import { requireSession } from "@/lib/server/sign-in/session";
 import { issueTokenAction } from "./actions";
 import { TokenPanel } from "./token-panel";
 

@@ -1,11 +1,11 @@
 "use server";
 
 import { z } from "zod";
-import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/access-tokens";
-import { API_LIMIT } from "@/lib/server/api";
-import { claimWindowTry, retryMessage } from "@/lib/server/rate-limit";
-import { getRequestContext } from "@/lib/server/request-context";
-import { orUnavailableForm } from "@/lib/server/unavailable";
+import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/tokens/access-tokens";
+import { API_LIMIT } from "@/lib/server/tokens/api";
+import { claimWindowTry, retryMessage } from "@/lib/server/platform/rate-limit";
+import { getRequestContext } from "@/lib/server/platform/request-context";
+import { orUnavailableForm } from "@/lib/server/platform/unavailable";
 import type { FormState } from "@/lib/validations/form-state";
 
 export type TokenCheckState = FormState & {

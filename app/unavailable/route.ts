@@ -1,7 +1,7 @@
 import { safeCallbackPath } from "@/lib/auth/routes";
-import { RETRY_AFTER_SECONDS } from "@/lib/server/unavailable";
+import { RETRY_AFTER_SECONDS } from "@/lib/server/platform/unavailable";
 
-// The page shown while the database is unreachable (lib/server/unavailable.ts
+// The page shown while the database is unreachable (lib/server/platform/unavailable.ts
 // sends pages here). A route handler, because only a route handler chooses
 // its status: 503 with Retry-After tells browsers, proxies and crawlers that
 // this is brief, and nothing here touches the database.

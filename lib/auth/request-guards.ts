@@ -1,7 +1,7 @@
 // Edge-safe: imported by middleware.ts and lib/auth/config.ts.
 import { argumentCountFits, isPlainReplyModel } from "./form-posts";
 
-// The public origin, from APP_URL (validated at start-up by lib/server/env.ts).
+// The public origin, from APP_URL (validated at start-up by lib/server/platform/env.ts).
 export function appOrigin(): string {
   try {
     return new URL(process.env.APP_URL || "http://localhost:3000").origin;

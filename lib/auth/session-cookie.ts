@@ -1,4 +1,4 @@
-// Edge-safe: imported by middleware.ts and lib/server/session.ts.
+// Edge-safe: imported by middleware.ts and lib/server/sign-in/session.ts.
 import { decode, encode, type JWT } from "next-auth/jwt";
 import { authConfig, SESSION_MAX_AGE_SECONDS } from "./config";
 

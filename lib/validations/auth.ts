@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isCommonPassword } from "@/lib/server/common-passwords";
+import { isCommonPassword } from "@/lib/server/accounts/common-passwords";
 
 const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 128;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { changePasswordSchema } from "./auth";
 
 // The current password and a current code, asked before a change in settings;
-// their format only: lib/server/reauthenticate.ts checks them.
+// their format only: lib/server/sign-in/reauthenticate.ts checks them.
 export const reauthSchema = z.object({
   password: z.string({ error: "Enter your password" }).min(1, "Enter your password").max(1024),
   code: z.string({ error: "Enter a code" }).min(1, "Enter a code").max(64),

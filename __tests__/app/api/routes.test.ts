@@ -2,9 +2,9 @@
 import { GET as me, POST as mePost } from "@/app/api/me/route";
 import { GET as validateGet, POST as validate } from "@/app/api/token/validate/route";
 import { createEnrolledUser } from "@/__tests__/helpers/users";
-import { revokeAllSessions } from "@/lib/server/accounts";
-import { issueAccessToken } from "@/lib/server/access-tokens";
-import { db } from "@/lib/server/db";
+import { revokeAllSessions } from "@/lib/server/accounts/accounts";
+import { issueAccessToken } from "@/lib/server/tokens/access-tokens";
+import { db } from "@/lib/server/platform/db";
 
 let ipCounter = 0;
 const freshIp = () => `192.0.2.${(ipCounter++ % 250) + 1}`;

@@ -4,10 +4,10 @@ import { loginAction } from "@/app/login/actions";
 import { verifyAction } from "@/app/login/verify/actions";
 import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, rowCounts, uniqueName } from "@/__tests__/helpers/users";
-import { createChallenge } from "@/lib/server/challenge";
-import { db } from "@/lib/server/db";
-import { passwordLimitSubject } from "@/lib/server/known-device";
-import { hashPassword } from "@/lib/server/password";
+import { createChallenge } from "@/lib/server/sign-in/challenge";
+import { db } from "@/lib/server/platform/db";
+import { passwordLimitSubject } from "@/lib/server/sign-in/known-device";
+import { hashPassword } from "@/lib/server/accounts/password";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
 

@@ -3,8 +3,8 @@ import { loginAction } from "@/app/login/actions";
 import { sendEmailCodeAction, verifyAction } from "@/app/login/verify/actions";
 import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser } from "@/__tests__/helpers/users";
-import { db } from "@/lib/server/db";
-import { issueEmailCode } from "@/lib/server/email-codes";
+import { db } from "@/lib/server/platform/db";
+import { issueEmailCode } from "@/lib/server/factors/email-codes";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
 

@@ -6,7 +6,7 @@ import { verifyAction } from "@/app/login/verify/actions";
 import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
 import { subject as partialSignInSubject } from "@/emails/partial-sign-in";
-import { db } from "@/lib/server/db";
+import { db } from "@/lib/server/platform/db";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
 

@@ -5,7 +5,7 @@ import VerifyPage from "@/app/login/verify/page";
 import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
 import { startSmtpServer, type TestServer } from "@/__tests__/helpers/smtp-server";
 import { createEnrolledUser, type TestUser } from "@/__tests__/helpers/users";
-import { db } from "@/lib/server/db";
+import { db } from "@/lib/server/platform/db";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
 

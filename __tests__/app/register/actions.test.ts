@@ -2,8 +2,8 @@
 import { registerAction } from "@/app/register/actions";
 import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
 import { rowCounts, uniqueName } from "@/__tests__/helpers/users";
-import { db } from "@/lib/server/db";
-import { decryptSecret } from "@/lib/server/encryption";
+import { db } from "@/lib/server/platform/db";
+import { decryptSecret } from "@/lib/server/platform/encryption";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
 

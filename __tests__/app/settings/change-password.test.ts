@@ -15,11 +15,11 @@ import { Browser } from "@/__tests__/helpers/browsers";
 import { form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
 import { subject as passwordChangedSubject } from "@/emails/password-changed";
-import { issueAccessToken, validateAccessToken } from "@/lib/server/access-tokens";
-import { db } from "@/lib/server/db";
-import { hashPassword } from "@/lib/server/password";
-import { getCurrentSession } from "@/lib/server/session";
-import { grantNextSessionVersion } from "@/lib/server/session-grant";
+import { issueAccessToken, validateAccessToken } from "@/lib/server/tokens/access-tokens";
+import { db } from "@/lib/server/platform/db";
+import { hashPassword } from "@/lib/server/accounts/password";
+import { getCurrentSession } from "@/lib/server/sign-in/session";
+import { grantNextSessionVersion } from "@/lib/server/sign-in/session-grant";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
 // next/cache needs Next's request store, which jest has not (security-actions.test.ts checks the call).
@@ -149,7 +149,7 @@ describe("changing the password", () => {
       { sv: 1, sessionVersion: 1, mfa: true, twoFactorComplete: true, user: { id: user.id } },
     ];
     // None raises it: the stale session is answered as signed out and its
-    // cookie cleared (lib/server/session-endpoint.ts).
+    // cookie cleared (lib/server/sign-in/session-endpoint.ts).
     const laptopCookie = laptop.cookies.get(SESSION_COOKIE) as string;
     for (const data of attempts) {
       laptop.cookies.set(SESSION_COOKIE, laptopCookie);

@@ -11,11 +11,11 @@ import {
 } from "@/app/settings/security/actions";
 import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
-import { db } from "@/lib/server/db";
-import { consumeRecoveryCode } from "@/lib/server/recovery-codes";
-import { getPendingReenrolment } from "@/lib/server/reenrolment";
-import { getCurrentSession } from "@/lib/server/session";
-import { verifySecondFactor } from "@/lib/server/two-factor";
+import { db } from "@/lib/server/platform/db";
+import { consumeRecoveryCode } from "@/lib/server/factors/recovery-codes";
+import { getPendingReenrolment } from "@/lib/server/factors/reenrolment";
+import { getCurrentSession } from "@/lib/server/sign-in/session";
+import { verifySecondFactor } from "@/lib/server/factors/two-factor";
 import { subject as recoveryCodeUsedSubject } from "@/emails/recovery-code-used";
 
 // next/cache needs Next's request store, which jest has not: the call itself is what is checked here,
@@ -23,7 +23,7 @@ import { subject as recoveryCodeUsedSubject } from "@/emails/recovery-code-used"
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
 // The session check itself is tested end to end; here it answers "this user".
-jest.mock("@/lib/server/session", () => ({ getCurrentSession: jest.fn() }));
+jest.mock("@/lib/server/sign-in/session", () => ({ getCurrentSession: jest.fn() }));
 
 let user: TestUser;
 let row: User;

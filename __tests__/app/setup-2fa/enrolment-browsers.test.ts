@@ -6,12 +6,12 @@ import { CHALLENGE_COOKIE, freshIp } from "@/__tests__/helpers/attacker";
 import { Browser } from "@/__tests__/helpers/browsers";
 import { form, runAction } from "@/__tests__/helpers/request-scope";
 import { currentCode, uniqueName } from "@/__tests__/helpers/users";
-import { registerAccount } from "@/lib/server/accounts";
-import { getPendingChallenge } from "@/lib/server/challenge";
-import { db } from "@/lib/server/db";
-import { getEnrolmentSecret } from "@/lib/server/enrolment";
-import { hashPassword } from "@/lib/server/password";
-import { verifySecondFactor } from "@/lib/server/two-factor";
+import { registerAccount } from "@/lib/server/accounts/accounts";
+import { getPendingChallenge } from "@/lib/server/sign-in/challenge";
+import { db } from "@/lib/server/platform/db";
+import { getEnrolmentSecret } from "@/lib/server/factors/enrolment";
+import { hashPassword } from "@/lib/server/accounts/password";
+import { verifySecondFactor } from "@/lib/server/factors/two-factor";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
 // revalidatePath needs Next's request store, which jest has not: the browser suite sees its effect.

@@ -2,8 +2,8 @@
 import { validateTokenAction } from "@/app/token_input/actions";
 import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, rowCounts } from "@/__tests__/helpers/users";
-import { issueAccessToken } from "@/lib/server/access-tokens";
-import { db } from "@/lib/server/db";
+import { issueAccessToken } from "@/lib/server/tokens/access-tokens";
+import { db } from "@/lib/server/platform/db";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
 

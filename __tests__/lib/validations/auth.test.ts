@@ -1,6 +1,6 @@
 /** @jest-environment node */
 import type { z } from "zod";
-import { commonPasswordCount, isCommonPassword } from "@/lib/server/common-passwords";
+import { commonPasswordCount, isCommonPassword } from "@/lib/server/accounts/common-passwords";
 import {
   changePasswordSchema,
   emailCodeSchema,

@@ -1,5 +1,5 @@
-import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/access-tokens";
-import { apiRoute, jsonError, methodNotAllowed } from "@/lib/server/api";
+import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/tokens/access-tokens";
+import { apiRoute, jsonError, methodNotAllowed } from "@/lib/server/tokens/api";
 
 // RFC 6750: the bearer token comes only from the Authorization header; a
 // session cookie is never taken as a credential here.

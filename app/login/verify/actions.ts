@@ -3,27 +3,33 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { safeCallbackPath } from "@/lib/auth/routes";
-import { getUserById } from "@/lib/server/accounts";
+import { getUserById } from "@/lib/server/accounts/accounts";
 import {
   claimChallengeAttempt,
   getPendingChallenge,
   markChallengeVerified,
   recordWrongCode,
-} from "@/lib/server/challenge";
-import { completeSignIn } from "@/lib/server/complete-sign-in";
-import { sendSignInCode } from "@/lib/server/email-sign-in";
-import { recordSecurityEvent } from "@/lib/server/events";
-import { limitSubject, rememberDevice } from "@/lib/server/known-device";
+} from "@/lib/server/sign-in/challenge";
+import { completeSignIn } from "@/app/_components/complete-sign-in";
+import { sendSignInCode } from "@/lib/server/factors/email-sign-in";
+import { recordSecurityEvent } from "@/lib/server/accounts/events";
+import { limitSubject, rememberDevice } from "@/lib/server/sign-in/known-device";
 import {
   noticePartialSignIn,
   noticeRecoveryCodeUsed,
   noticeSignIn,
   METHOD_NAMES,
-} from "@/lib/server/notices";
-import { claimWindowTry, countTowardNotice, LIMITS, resetTries, retryMessage } from "@/lib/server/rate-limit";
-import { getRequestContext } from "@/lib/server/request-context";
-import { orUnavailableForm } from "@/lib/server/unavailable";
-import { verifySecondFactor } from "@/lib/server/two-factor";
+} from "@/lib/server/mail/notices";
+import {
+  claimWindowTry,
+  countTowardNotice,
+  LIMITS,
+  resetTries,
+  retryMessage,
+} from "@/lib/server/platform/rate-limit";
+import { getRequestContext } from "@/lib/server/platform/request-context";
+import { orUnavailableForm } from "@/lib/server/platform/unavailable";
+import { verifySecondFactor } from "@/lib/server/factors/two-factor";
 import { emailCodeSchema, fieldErrors, recoveryCodeSchema, totpCodeSchema } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
 

@@ -2,12 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { safeCallbackPath } from "@/lib/auth/routes";
-import { getUserById } from "@/lib/server/accounts";
-import { getPendingChallenge } from "@/lib/server/challenge";
-import { hasActiveEmailCode } from "@/lib/server/email-codes";
-import { EMAIL_CODES_OFF, maskEmail, sendCodeOnArrival } from "@/lib/server/email-sign-in";
-import { env } from "@/lib/server/env";
-import { orUnavailablePage } from "@/lib/server/unavailable";
+import { getUserById } from "@/lib/server/accounts/accounts";
+import { getPendingChallenge } from "@/lib/server/sign-in/challenge";
+import { hasActiveEmailCode } from "@/lib/server/factors/email-codes";
+import { EMAIL_CODES_OFF, maskEmail, sendCodeOnArrival } from "@/lib/server/factors/email-sign-in";
+import { env } from "@/lib/server/platform/env";
+import { orUnavailablePage } from "@/lib/server/platform/unavailable";
 import { SendCodeForm } from "./send-code-form";
 import { VerifyForm } from "./verify-form";
 

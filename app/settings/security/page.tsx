@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { LocalTime } from "@/app/_components/local-time";
-import { env } from "@/lib/server/env";
-import { listRecentSecurityEvents } from "@/lib/server/events";
-import { countRecoveryCodesLeft } from "@/lib/server/recovery-codes";
-import { describeBrowser, describeIp } from "@/lib/server/request-labels";
-import { getPendingReenrolment } from "@/lib/server/reenrolment";
-import { requireSession } from "@/lib/server/session";
+import { env } from "@/lib/server/platform/env";
+import { listRecentSecurityEvents } from "@/lib/server/accounts/events";
+import { countRecoveryCodesLeft } from "@/lib/server/factors/recovery-codes";
+import { describeBrowser, describeIp } from "@/lib/server/platform/request-labels";
+import { getPendingReenrolment } from "@/lib/server/factors/reenrolment";
+import { requireSession } from "@/lib/server/sign-in/session";
 import { PasswordForm } from "./password-form";
 import { ReauthCodeButton } from "./reauth-code-button";
 import { ReenrolForm } from "./reenrol-form";

@@ -1,5 +1,5 @@
 import { handlers } from "@/auth";
-import { checkedSessionEndpoint } from "@/lib/server/session-endpoint";
+import { checkedSessionEndpoint } from "@/lib/server/sign-in/session-endpoint";
 
 export const GET = checkedSessionEndpoint(handlers.GET);
 export const POST = checkedSessionEndpoint(handlers.POST);

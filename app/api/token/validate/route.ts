@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/access-tokens";
-import { apiRoute, jsonError, methodNotAllowed, readBodyWithLimit } from "@/lib/server/api";
+import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/tokens/access-tokens";
+import { apiRoute, jsonError, methodNotAllowed, readBodyWithLimit } from "@/lib/server/tokens/api";
 
 const MAX_BODY_BYTES = 8 * 1024;
 const BodySchema = z.object({ token: z.string().max(4096) });

@@ -1,0 +1,69 @@
+import "server-only";
+import { Prisma, type User } from "@prisma/client";
+import { endPendingSignIns } from "../sign-in/challenge";
+import { db } from "../platform/db";
+
+export type NewAccount = { username: string; email: string; passwordHash: string };
+export type RegisterResult = { ok: true; userId: string } | { ok: false; taken: "username" | "email" };
+
+// The account has no TOTP secret until an enrolment confirms one: each
+// enrolment challenge makes its own (challenge.ts).
+export async function registerAccount(account: NewAccount): Promise<RegisterResult> {
+  try {
+    const user = await db.user.create({ data: account, select: { id: true } });
+    return { ok: true, userId: user.id };
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      const target = JSON.stringify(error.meta?.target ?? "");
+      if (target.includes("email")) return { ok: false, taken: "email" };
+      if (target.includes("username")) return { ok: false, taken: "username" };
+      // Some adapters do not name the column: ask the database.
+      const byName = await db.user.findUnique({
+        where: { username: account.username },
+        select: { id: true },
+      });
+      return { ok: false, taken: byName ? "username" : "email" };
+    }
+    throw error;
+  }
+}
+
+// Identifiers arrive normalised (trimmed, lower-cased) by the login schema.
+export async function findUserByIdentifier(identifier: string): Promise<User | null> {
+  return identifier.includes("@")
+    ? db.user.findUnique({ where: { email: identifier } })
+    : db.user.findUnique({ where: { username: identifier } });
+}
+
+export async function getUserById(id: string): Promise<User | null> {
+  return db.user.findUnique({ where: { id } });
+}
+
+export async function replacePasswordHash(userId: string, passwordHash: string): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { passwordHash } });
+}
+
+// Ends every session and access token the user holds (SECURITY.md "Threat
+// model": a stolen session cookie or access token).
+export async function revokeAllSessions(userId: string): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
+}
+
+// A new password ends every other session and access token (a new session
+// version) and every sign-in still waiting for its second step, which began
+// with the old password. Only from the version the caller's session holds:
+// false, and nothing changed, when another change moved it on meanwhile.
+export async function changePassword(
+  userId: string,
+  fromVersion: number,
+  passwordHash: string,
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.user.updateMany({
+      where: { id: userId, sessionVersion: fromVersion },
+      data: { passwordHash, sessionVersion: fromVersion + 1 },
+    });
+    if (count === 1) await endPendingSignIns(userId, tx);
+    return count === 1;
+  });
+}

@@ -1,0 +1,67 @@
+import "server-only";
+import { db } from "../platform/db";
+import type { RequestContext } from "../platform/request-context";
+
+export type SecurityEventType =
+  | "registered"
+  | "two_factor_enabled"
+  | "two_factor_reenrolled"
+  | "sign_in"
+  | "sign_in_failed_password"
+  | "sign_in_failed_code"
+  | "sign_in_stopped_at_code"
+  | "recovery_code_used"
+  | "recovery_codes_regenerated"
+  | "signed_out_everywhere"
+  | "password_changed";
+
+export const EVENT_LABELS: Record<SecurityEventType, string> = {
+  registered: "Account created",
+  two_factor_enabled: "Two-factor authentication turned on",
+  two_factor_reenrolled: "New authenticator app set up",
+  sign_in: "Signed in",
+  sign_in_failed_password: "Failed sign-in: wrong password",
+  sign_in_failed_code: "Failed sign-in: wrong code",
+  sign_in_stopped_at_code: "Sign-in stopped: right password, then 5 wrong codes",
+  recovery_code_used: "Recovery code used",
+  recovery_codes_regenerated: "Recovery codes regenerated",
+  signed_out_everywhere: "Signed out everywhere",
+  password_changed: "Password changed",
+};
+
+// userId is null for a failed sign-in to a name that has no account.
+export async function recordSecurityEvent(
+  userId: string | null,
+  type: SecurityEventType,
+  context: RequestContext,
+  detail?: string,
+): Promise<void> {
+  await db.securityEvent.create({
+    data: { userId, type, ip: context.ip, userAgent: context.userAgent, detail },
+  });
+}
+
+export type SecurityEventView = {
+  id: string;
+  label: string;
+  detail: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+};
+
+export async function listRecentSecurityEvents(userId: string, take = 20): Promise<SecurityEventView[]> {
+  const rows = await db.securityEvent.findMany({
+    where: { userId },
+    orderBy: { createdAt: "desc" },
+    take,
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    label: EVENT_LABELS[row.type as SecurityEventType] ?? row.type,
+    detail: row.detail,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    createdAt: row.createdAt,
+  }));
+}

@@ -1,0 +1,142 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { User } from "@prisma/client";
+import jwt from "jsonwebtoken";
+import { db } from "../platform/db";
+import { env } from "../platform/env";
+
+// README.md "Access tokens and the API": the access token is an HS256 JWT
+// under JWT_SECRET with sub, iat, exp, jti, and a type claim that no other
+// token of the app carries.
+export const ACCESS_TOKEN_TYPE = "access";
+const MAX_TOKEN_LENGTH = 4096;
+
+export type AccessTokenClaims = {
+  sub: string;
+  typ: string;
+  ver: number;
+  iat: number;
+  exp: number;
+  jti: string;
+};
+export type TokenRejection =
+  "expired" | "bad_signature" | "malformed" | "wrong_type" | "revoked" | "unknown_user";
+export type TokenVerdict =
+  { valid: true; claims: AccessTokenClaims; user: User } | { valid: false; reason: TokenRejection };
+
+export const REJECTION_MESSAGES: Record<TokenRejection, string> = {
+  expired: "This token has expired. Sign in, or issue a new token, to get a fresh one.",
+  bad_signature: "This token's signature is not valid: it was not issued by this app, or it was changed.",
+  malformed: "This is not a well-formed token.",
+  wrong_type: "This is a token, but not an access token.",
+  revoked: "This token was revoked (its user signed out everywhere).",
+  unknown_user: "This token's user does not exist.",
+};
+
+type IssuedToken = { token: string; claims: AccessTokenClaims };
+
+// Every claim is explicit (jsonwebtoken keeps a given iat), so signing the
+// same row again yields the same token: /token shows it without storing it.
+function sign(claims: AccessTokenClaims): string {
+  return jwt.sign({ ...claims }, env.JWT_SECRET, { algorithm: "HS256" });
+}
+
+export async function issueAccessToken(user: Pick<User, "id" | "sessionVersion">): Promise<IssuedToken> {
+  const iat = Math.floor(Date.now() / 1000);
+  const claims: AccessTokenClaims = {
+    sub: user.id,
+    typ: ACCESS_TOKEN_TYPE,
+    ver: user.sessionVersion,
+    iat,
+    exp: iat + env.ACCESS_TOKEN_TTL,
+    jti: randomUUID(),
+  };
+  await db.accessToken.create({
+    data: {
+      jti: claims.jti,
+      userId: user.id,
+      sessionVersion: claims.ver,
+      issuedAt: new Date(iat * 1000),
+      expiresAt: new Date(claims.exp * 1000),
+    },
+  });
+  return { token: sign(claims), claims };
+}
+
+// The user's newest token that is still unexpired and unrevoked, or null.
+export async function currentAccessToken(
+  user: Pick<User, "id" | "sessionVersion">,
+): Promise<IssuedToken | null> {
+  const row = await db.accessToken.findFirst({
+    where: { userId: user.id, sessionVersion: user.sessionVersion, expiresAt: { gt: new Date() } },
+    orderBy: { issuedAt: "desc" },
+  });
+  if (!row) return null;
+  const claims: AccessTokenClaims = {
+    sub: row.userId,
+    typ: ACCESS_TOKEN_TYPE,
+    ver: row.sessionVersion,
+    iat: Math.floor(row.issuedAt.getTime() / 1000),
+    exp: Math.floor(row.expiresAt.getTime() / 1000),
+    jti: row.jti,
+  };
+  return { token: sign(claims), claims };
+}
+
+function isAccessClaims(payload: unknown): payload is AccessTokenClaims {
+  const claims = payload as Partial<AccessTokenClaims> | null;
+  return (
+    typeof claims?.sub === "string" &&
+    typeof claims.jti === "string" &&
+    Number.isInteger(claims.ver) &&
+    Number.isInteger(claims.iat) &&
+    Number.isInteger(claims.exp)
+  );
+}
+
+function signatureVerdict(token: string, nowSeconds: number): TokenRejection | jwt.JwtPayload {
+  try {
+    const payload = jwt.verify(token, env.JWT_SECRET, { algorithms: ["HS256"], clockTimestamp: nowSeconds });
+    return typeof payload === "string" ? "malformed" : payload;
+  } catch (error) {
+    if (error instanceof jwt.TokenExpiredError) return "expired";
+    if (
+      error instanceof jwt.JsonWebTokenError &&
+      /malformed|invalid token|unexpected|json/i.test(error.message)
+    ) {
+      return "malformed";
+    }
+    // Wrong key, alg "none", any algorithm but HS256, a changed payload.
+    return "bad_signature";
+  }
+}
+
+// jws parses the payload as JSON when the header says typ "JWT", and throws
+// (before any signature check) when it is not: that is a malformed token.
+function decodeQuietly(token: string): jwt.Jwt | null {
+  try {
+    return jwt.decode(token, { complete: true });
+  } catch {
+    return null;
+  }
+}
+
+export async function validateAccessToken(input: string, now = Date.now()): Promise<TokenVerdict> {
+  const token = input.trim();
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return { valid: false, reason: "malformed" };
+  const segments = token.split(".");
+  // A JWE (five segments, e.g. the session cookie) is a token of another kind.
+  if (segments.length === 5) return { valid: false, reason: "wrong_type" };
+  const decoded = segments.length === 3 ? decodeQuietly(token) : null;
+  if (!decoded || typeof decoded.payload !== "object") return { valid: false, reason: "malformed" };
+
+  const verdict = signatureVerdict(token, Math.floor(now / 1000));
+  if (typeof verdict === "string") return { valid: false, reason: verdict };
+  if (verdict.typ !== ACCESS_TOKEN_TYPE) return { valid: false, reason: "wrong_type" };
+  if (!isAccessClaims(verdict)) return { valid: false, reason: "malformed" };
+
+  const user = await db.user.findUnique({ where: { id: verdict.sub } });
+  if (!user) return { valid: false, reason: "unknown_user" };
+  if (verdict.ver !== user.sessionVersion) return { valid: false, reason: "revoked" };
+  return { valid: true, claims: verdict, user };
+}
