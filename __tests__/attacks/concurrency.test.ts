@@ -6,7 +6,7 @@ import { freshIp, passPasswordStep, quietAuthErrors, SESSION_COOKIE } from "@/__
 import { Browser } from "@/__tests__/helpers/browsers";
 import { form, runAction } from "@/__tests__/helpers/request-scope";
 import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
-import { MAX_PENDING_CHALLENGES } from "@/lib/server/sign-in/challenge";
+import { MAX_PENDING_CHALLENGES } from "@/lib/server/policy";
 import { db } from "@/lib/server/platform/db";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);

@@ -16,18 +16,14 @@ import {
 import {
   claimDelayedTry,
   claimWindowTry,
-  LIMITS,
   releaseWindowTry,
   resetTries,
-  retryMessage,
 } from "@/lib/server/platform/rate-limit";
+import { keys, LIMITS, MESSAGES, retryMessage } from "@/lib/server/policy";
 import { getRequestContext } from "@/lib/server/platform/request-context";
 import { orUnavailableForm } from "@/lib/server/platform/unavailable";
 import { fieldErrors, loginSchema } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
-
-const INVALID = "Invalid username or password";
-const BUSY = "Too many sign-ins at this moment. Try again in a few seconds.";
 
 export async function loginAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const values = { identifier: formValue(formData, "identifier") };
@@ -39,14 +35,14 @@ async function checkPassword(formData: FormData, values: FormState["values"]): P
   if (!parsed.success) return { errors: fieldErrors(parsed.error), values };
   const { identifier, password } = parsed.data;
   // Refused before anything is counted or written: nothing was tried.
-  if (passwordChecksBusy()) return { message: BUSY, values };
+  if (passwordChecksBusy()) return { message: MESSAGES.passwordChecksBusy, values };
   const context = await getRequestContext();
 
   // Every limit is checked, and the try counted, before any hashing: steps
   // whatever their outcome, then failures.
-  const ipKey = `password:ip:${context.ip}`;
+  const ipKey = keys.passwordPerIp(context.ip);
   for (const [key, limit] of [
-    [`password-steps:ip:${context.ip}`, LIMITS.passwordStepsPerIp],
+    [keys.passwordStepsPerIp(context.ip), LIMITS.passwordStepsPerIp],
     [ipKey, LIMITS.passwordPerIp],
   ] as const) {
     const verdict = await claimWindowTry(key, limit);
@@ -57,9 +53,9 @@ async function checkPassword(formData: FormData, values: FormState["values"]): P
   // an account's username and email tell nothing about each other; a
   // browser the account signed in from before has limits of its own.
   const subject = await passwordLimitSubject(identifier, user?.id ?? null);
-  const steps = await claimWindowTry(`password-steps:${subject}`, LIMITS.passwordStepsPerName);
+  const steps = await claimWindowTry(keys.passwordSteps(subject), LIMITS.passwordStepsPerName);
   if (!steps.ok) return { message: retryMessage(steps.retryAfterSeconds), values };
-  const failuresKey = `password:${subject}`;
+  const failuresKey = keys.passwordFailures(subject);
   const failures = await claimDelayedTry(failuresKey);
   if (!failures.ok) return { message: retryMessage(failures.retryAfterSeconds), values };
 
@@ -71,7 +67,7 @@ async function checkPassword(formData: FormData, values: FormState["values"]): P
     // mistyped password), so both answers do the same work and take the same
     // time (ASVS 6.3.8).
     await recordSecurityEvent(user?.id ?? null, "sign_in_failed_password", context);
-    return { message: INVALID, values };
+    return { message: MESSAGES.invalidCredentials, values };
   }
 
   // Imported bcrypt hashes (and older argon2 settings) are upgraded now.

@@ -5,7 +5,8 @@ import { registerAccount } from "@/lib/server/accounts/accounts";
 import { createChallenge } from "@/lib/server/sign-in/challenge";
 import { recordSecurityEvent } from "@/lib/server/accounts/events";
 import { hashPassword } from "@/lib/server/accounts/password";
-import { claimWindowTry, LIMITS, retryMessage } from "@/lib/server/platform/rate-limit";
+import { claimWindowTry } from "@/lib/server/platform/rate-limit";
+import { keys, LIMITS, retryMessage } from "@/lib/server/policy";
 import { getRequestContext } from "@/lib/server/platform/request-context";
 import { orUnavailableForm } from "@/lib/server/platform/unavailable";
 import { fieldErrors, registerSchema } from "@/lib/validations/auth";
@@ -21,7 +22,7 @@ async function register(formData: FormData, values: FormState["values"]): Promis
   if (!parsed.success) return { errors: fieldErrors(parsed.error), values };
 
   const context = await getRequestContext();
-  const limit = await claimWindowTry(`register:ip:${context.ip}`, LIMITS.registrationsPerIp);
+  const limit = await claimWindowTry(keys.registrations(context.ip), LIMITS.registrationsPerIp);
   if (!limit.ok) return { message: retryMessage(limit.retryAfterSeconds), values };
 
   const { username, email, password } = parsed.data;

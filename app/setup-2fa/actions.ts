@@ -18,7 +18,8 @@ import { env } from "@/lib/server/platform/env";
 import { recordSecurityEvent } from "@/lib/server/accounts/events";
 import { rememberDevice } from "@/lib/server/sign-in/known-device";
 import { noticeWelcome } from "@/lib/server/mail/notices";
-import { claimWindowTry, LIMITS, resetTries, retryMessage } from "@/lib/server/platform/rate-limit";
+import { claimWindowTry, resetTries } from "@/lib/server/platform/rate-limit";
+import { keys, LIMITS, MESSAGES, retryMessage, subjects } from "@/lib/server/policy";
 import { getRequestContext } from "@/lib/server/platform/request-context";
 import { orUnavailableForm, orUnavailablePage } from "@/lib/server/platform/unavailable";
 import { emailCodeSchema, fieldErrors, totpCodeSchema } from "@/lib/validations/auth";
@@ -33,10 +34,7 @@ const TotpSchema = z.object({ code: totpCodeSchema });
 const EmailSchema = z.object({ code: emailCodeSchema });
 
 type Method = "totp" | "email";
-const WRONG: Record<Method, string> = {
-  totp: "That code is not right. Check that your phone's clock is correct and try again.",
-  email: "That code is not right, has expired, or was replaced by a newer one.",
-};
+const WRONG: Record<Method, string> = MESSAGES.wrongSetupCode;
 
 // The first code turns 2FA on: guarded like a sign-in (tries per account and
 // per challenge), checked against what THIS browser's challenge was shown.
@@ -49,7 +47,7 @@ async function confirmEnrolment(method: Method, formData: FormData): Promise<Set
   const parsed = (method === "totp" ? TotpSchema : EmailSchema).safeParse(Object.fromEntries(formData));
   if (!parsed.success) return { errors: fieldErrors(parsed.error) };
 
-  const limitKey = `code:account:${challenge.userId}`;
+  const limitKey = keys.codes(subjects.account(challenge.userId));
   const limit = await claimWindowTry(limitKey, LIMITS.codesPerAccount);
   if (!limit.ok) return { message: retryMessage(limit.retryAfterSeconds) };
   if (!(await claimChallengeAttempt(challenge.id))) return expired;

@@ -3,14 +3,12 @@
 import { redirect } from "next/navigation";
 import { currentAccessToken, issueAccessToken } from "@/lib/server/tokens/access-tokens";
 import { sendAccessTokenEmail } from "@/lib/server/mail/notifications";
-import { claimWindowTry, retryMessage } from "@/lib/server/platform/rate-limit";
+import { claimWindowTry } from "@/lib/server/platform/rate-limit";
+import { keys, LIMITS, MESSAGES, retryMessage } from "@/lib/server/policy";
 import { env } from "@/lib/server/platform/env";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
 import { orUnavailableForm, orUnavailablePage } from "@/lib/server/platform/unavailable";
 import type { FormState } from "@/lib/validations/form-state";
-
-const EMAILS_PER_ACCOUNT = { max: 3, windowMs: 15 * 60_000 } as const;
-const ISSUES_PER_ACCOUNT = { max: 30, windowMs: 15 * 60_000 } as const;
 
 async function sessionUser() {
   const current = await getCurrentSession();
@@ -21,7 +19,7 @@ async function sessionUser() {
 export async function issueTokenAction(): Promise<void> {
   const issue = async () => {
     const user = await sessionUser();
-    const limit = await claimWindowTry(`token-issue:account:${user.id}`, ISSUES_PER_ACCOUNT);
+    const limit = await claimWindowTry(keys.tokenIssues(user.id), LIMITS.tokenIssuesPerAccount);
     if (limit.ok) await issueAccessToken(user);
     return limit;
   };
@@ -38,8 +36,8 @@ export async function emailTokenAction(): Promise<EmailTokenState> {
 async function emailToken(): Promise<EmailTokenState> {
   const user = await sessionUser();
   const current = await currentAccessToken(user);
-  if (!current) return { message: "Your token has expired. Issue a new token first." };
-  const limit = await claimWindowTry(`token-email:account:${user.id}`, EMAILS_PER_ACCOUNT);
+  if (!current) return { message: MESSAGES.tokenExpired };
+  const limit = await claimWindowTry(keys.tokenEmails(user.id), LIMITS.tokenEmailsPerAccount);
   if (!limit.ok) return { message: retryMessage(limit.retryAfterSeconds) };
   const result = await sendAccessTokenEmail(user.email, {
     username: user.username,

@@ -2,8 +2,8 @@
 
 import { z } from "zod";
 import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/tokens/access-tokens";
-import { API_LIMIT } from "@/lib/server/tokens/api";
-import { claimWindowTry, retryMessage } from "@/lib/server/platform/rate-limit";
+import { claimWindowTry } from "@/lib/server/platform/rate-limit";
+import { keys, LIMITS, retryMessage } from "@/lib/server/policy";
 import { getRequestContext } from "@/lib/server/platform/request-context";
 import { orUnavailableForm } from "@/lib/server/platform/unavailable";
 import type { FormState } from "@/lib/validations/form-state";
@@ -42,7 +42,7 @@ async function checkToken(formData: FormData): Promise<TokenCheckState> {
   const parsed = TokenSchema.safeParse({ token: formData.get("token") });
   if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors };
   const { ip } = await getRequestContext();
-  const limit = await claimWindowTry(`api:token-validate:ip:${ip}`, API_LIMIT);
+  const limit = await claimWindowTry(keys.api("token-validate", ip), LIMITS.apiPerIp);
   if (!limit.ok) return { message: retryMessage(limit.retryAfterSeconds) };
 
   const verdict = await validateAccessToken(parsed.data.token);

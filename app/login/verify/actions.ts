@@ -20,13 +20,8 @@ import {
   noticeSignIn,
   METHOD_NAMES,
 } from "@/lib/server/mail/notices";
-import {
-  claimWindowTry,
-  countTowardNotice,
-  LIMITS,
-  resetTries,
-  retryMessage,
-} from "@/lib/server/platform/rate-limit";
+import { claimWindowTry, countTowardNotice, resetTries } from "@/lib/server/platform/rate-limit";
+import { keys, LIMITS, MESSAGES, retryMessage, triesLeftAfter } from "@/lib/server/policy";
 import { getRequestContext } from "@/lib/server/platform/request-context";
 import { orUnavailableForm } from "@/lib/server/platform/unavailable";
 import { verifySecondFactor } from "@/lib/server/factors/two-factor";
@@ -39,11 +34,7 @@ const VerifySchema = z.discriminatedUnion("method", [
   z.object({ method: z.literal("email"), code: emailCodeSchema }),
 ]);
 
-const WRONG: Record<z.infer<typeof VerifySchema>["method"], string> = {
-  totp: "That code is not right. Wait for a new code and try again.",
-  recovery: "That recovery code is not valid or was already used.",
-  email: "That code is not right, has expired, or was replaced by a newer one.",
-};
+const WRONG: Record<z.infer<typeof VerifySchema>["method"], string> = MESSAGES.wrongSignInCode;
 
 export async function verifyAction(_previous: FormState, formData: FormData): Promise<FormState> {
   return orUnavailableForm(() => verify(formData), {});
@@ -58,7 +49,7 @@ async function verify(formData: FormData): Promise<FormState> {
     return { errors: { code: errors.code ?? ["Choose a way to verify"] } };
   }
 
-  const limitKey = `code:${await limitSubject(challenge.userId)}`;
+  const limitKey = keys.codes(await limitSubject(challenge.userId));
   const limit = await claimWindowTry(limitKey, LIMITS.codesPerAccount);
   if (!limit.ok) return { message: retryMessage(limit.retryAfterSeconds) };
   if (!(await claimChallengeAttempt(challenge.id))) redirect("/login?expired=1");
@@ -70,9 +61,9 @@ async function verify(formData: FormData): Promise<FormState> {
     await recordSecurityEvent(challenge.userId, "sign_in_failed_code", context, METHOD_NAMES[method]);
     const voided = await recordWrongCode(challenge.id);
     // ASVS 6.3.5: the password was right; its owner hears of it once the
-    // account's wrong codes reach 5, counted across sign-ins (a fresh sign-in
+    // account's wrong codes reach LIMITS.partialSignInNotice.max, counted across sign-ins (a fresh sign-in
     // every 4 wrong codes must not keep them silent), once a window.
-    if (await countTowardNotice(`partial-sign-in:account:${challenge.userId}`, LIMITS.partialSignInNotice)) {
+    if (await countTowardNotice(keys.partialSignIn(challenge.userId), LIMITS.partialSignInNotice)) {
       const user = await getUserById(challenge.userId);
       if (user) await noticePartialSignIn(user, context);
     }
@@ -80,11 +71,11 @@ async function verify(formData: FormData): Promise<FormState> {
       await recordSecurityEvent(challenge.userId, "sign_in_stopped_at_code", context);
       redirect("/login?expired=1");
     }
-    const left = Math.max(0, 5 - (challenge.failedAttempts + 1));
+    const left = triesLeftAfter(challenge.failedAttempts);
     if (left === 0) redirect("/login?expired=1");
     return {
       errors: { code: [WRONG[method]] },
-      message: `${left} ${left === 1 ? "try" : "tries"} left before you need to sign in again.`,
+      message: MESSAGES.triesLeft(left),
     };
   }
 

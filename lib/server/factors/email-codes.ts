@@ -3,13 +3,10 @@ import { randomInt, timingSafeEqual } from "node:crypto";
 import { db } from "../platform/db";
 import { keyedHash } from "../platform/keyed-hash";
 import { claimWindowTry, type RateLimitVerdict } from "../platform/rate-limit";
+import { EMAIL_CODE_MAX_TRIES, EMAIL_CODE_TTL_MINUTES, keys, LIMITS } from "../policy";
 
-// README.md "Email" (emailed sign-in codes): 6 digits, valid 10 minutes,
-// stored hashed, at most 5 tries, single use, bound to its challenge; at most
-// 3 sent per 15 minutes per account.
-export const EMAIL_CODE_TTL_MINUTES = 10;
-const MAX_TRIES = 5;
-export const EMAIL_CODE_SENDS = { max: 3, windowMs: 15 * 60_000 } as const;
+// README.md "Email" (emailed sign-in codes): 6 digits, stored hashed, single
+// use, bound to its challenge; lifetime, tries and sends are in ../policy.ts.
 
 const hashCode = (code: string): string => keyedHash("email-codes", code);
 
@@ -26,7 +23,7 @@ export async function issueEmailCode(
   challengeId: string,
   now = new Date(),
 ): Promise<IssuedEmailCode> {
-  const limit = await claimWindowTry(`email-code-send:account:${userId}`, EMAIL_CODE_SENDS, now);
+  const limit = await claimWindowTry(keys.emailCodeSends(userId), LIMITS.emailCodeSendsPerAccount, now);
   if (!limit.ok) return limit;
   const code = generateEmailCode();
   await db.$transaction([
@@ -74,13 +71,13 @@ export async function consumeEmailCode(
       consumedAt: null,
       voidedAt: null,
       expiresAt: { gt: now },
-      attempts: { lt: MAX_TRIES },
+      attempts: { lt: EMAIL_CODE_MAX_TRIES },
     },
     orderBy: { createdAt: "desc" },
   });
   if (!live || !/^\d{6}$/.test(input)) return false;
   const claimed = await db.emailCode.updateMany({
-    where: { id: live.id, attempts: { lt: MAX_TRIES }, consumedAt: null, voidedAt: null },
+    where: { id: live.id, attempts: { lt: EMAIL_CODE_MAX_TRIES }, consumedAt: null, voidedAt: null },
     data: { attempts: { increment: 1 } },
   });
   if (claimed.count !== 1) return false;

@@ -2,10 +2,11 @@ import "server-only";
 import { getUserById } from "../accounts/accounts";
 import type { PendingChallenge } from "../sign-in/challenge";
 import { db } from "../platform/db";
-import { EMAIL_CODE_TTL_MINUTES, issueEmailCode, voidEmailCodes } from "./email-codes";
+import { issueEmailCode, voidEmailCodes } from "./email-codes";
 import { env } from "../platform/env";
 import { sendSignInCodeEmail } from "../mail/notifications";
-import { releaseWindowTry, retryMessage } from "../platform/rate-limit";
+import { releaseWindowTry } from "../platform/rate-limit";
+import { EMAIL_CODE_TTL_MINUTES, keys, retryMessage } from "../policy";
 
 export type SendCodeResult = { ok: true } | { ok: false; message: string };
 
@@ -26,7 +27,7 @@ export async function sendSignInCode(challenge: PendingChallenge): Promise<SendC
     expiresInMinutes: EMAIL_CODE_TTL_MINUTES,
   });
   if (sent.ok) return { ok: true };
-  await Promise.all([voidEmailCodes(challenge.id), releaseWindowTry(`email-code-send:account:${user.id}`)]);
+  await Promise.all([voidEmailCodes(challenge.id), releaseWindowTry(keys.emailCodeSends(user.id))]);
   return {
     ok: false,
     message: "We could not send the email. Check your connection and try again in a moment.",

@@ -3,8 +3,8 @@ import { randomBytes } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { db } from "../platform/db";
 import { keyedHash } from "../platform/keyed-hash";
+import { RECOVERY_CODE_COUNT } from "../policy";
 
-export const RECOVERY_CODE_COUNT = 10;
 const CODE_BYTES = 10; // 80 bits: 16 base32 characters
 const CODE_FORMAT = /^[A-Z2-7]{16}$/;
 const BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

@@ -7,24 +7,14 @@ import { encryptSecret } from "../platform/encryption";
 import { env } from "../platform/env";
 import type { RequestContext } from "../platform/request-context";
 import { generateTotpSecret } from "../factors/totp";
+import { LIFETIMES, MAX_CHALLENGE_FAILURES, MAX_PENDING_CHALLENGES } from "../policy";
 
 // "reauth": a signed-in user proving a second factor again before a change;
 // it has no cookie, the session binds it.
 export type ChallengePurpose = "signin" | "enrol" | "reauth";
 
-// README.md "Security rules": a pending sign-in lives 5 minutes; enrolment
-// gets longer, for finding and setting up an authenticator app.
-const LIFETIME_MS: Record<ChallengePurpose, number> = {
-  signin: 5 * 60_000,
-  enrol: 30 * 60_000,
-  reauth: 10 * 60_000,
-};
-// README.md "Security rules": 5 wrong codes void the challenge.
-export const MAX_CHALLENGE_FAILURES = 5;
-// Pending sign-ins (or enrolments) an account keeps at once: a person has one
-// or two browsers at it; a new one removes the oldest, so that a flood of
-// right passwords cannot pile up rows.
-export const MAX_PENDING_CHALLENGES = 3;
+// Lifetimes, MAX_CHALLENGE_FAILURES and MAX_PENDING_CHALLENGES: ../policy.ts.
+const LIFETIME_MS: Record<ChallengePurpose, number> = LIFETIMES.challengeMs;
 
 const secureCookies = (): boolean => env.APP_URL.startsWith("https://");
 export const challengeCookieName = (): string => (secureCookies() ? "__Host-2fa-challenge" : "2fa-challenge");

@@ -3,14 +3,14 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { cookies } from "next/headers";
 import { env } from "../platform/env";
 import { keyedHash } from "../platform/keyed-hash";
+import { LIFETIMES, subjects } from "../policy";
 
 // OWASP "device cookies": a browser that completed a sign-in to an account
 // carries a signed cookie naming it. Its wrong passwords and codes count
 // against that browser, not against the account, so an attacker elsewhere who
 // keeps the account's limits spent (one guess per 15 minutes) cannot keep its
 // owner out: no lockout an attacker could inflict (SECURITY.md "Threat
-// model": credential stuffers).
-const MAX_AGE_SECONDS = 180 * 24 * 60 * 60;
+// model": credential stuffers). Its lifetime is ../policy.ts's.
 
 const secureCookies = (): boolean => env.APP_URL.startsWith("https://");
 const cookieName = (): string => (secureCookies() ? "__Host-known-device" : "known-device");
@@ -23,7 +23,7 @@ export async function rememberDevice(userId: string): Promise<void> {
     sameSite: "lax",
     secure: secureCookies(),
     path: "/",
-    maxAge: MAX_AGE_SECONDS,
+    maxAge: LIFETIMES.knownDeviceSeconds,
   });
 }
 
@@ -37,9 +37,9 @@ export async function limitSubject(userId: string): Promise<string> {
     const expected = Buffer.from(sign(`${owner}.${nonce}`));
     const given = Buffer.from(mac);
     if (given.length === expected.length && timingSafeEqual(given, expected))
-      return `device:${userId}:${nonce}`;
+      return subjects.device(userId, nonce);
   }
-  return `account:${userId}`;
+  return subjects.account(userId);
 }
 
 // Whose tries the password limits count for a typed name: this browser's,
@@ -51,7 +51,7 @@ export async function limitSubject(userId: string): Promise<string> {
 export async function passwordLimitSubject(identifier: string, userId: string | null): Promise<string> {
   if (userId) {
     const subject = await limitSubject(userId);
-    if (subject.startsWith("device:")) return subject;
+    if (subjects.isDevice(subject)) return subject;
   }
-  return `name:${keyedHash("password-limit-name", identifier)}`;
+  return subjects.name(keyedHash("password-limit-name", identifier));
 }

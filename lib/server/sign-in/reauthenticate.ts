@@ -9,7 +9,8 @@ import { recordSecurityEvent } from "../accounts/events";
 import { limitSubject, passwordLimitSubject } from "./known-device";
 import { noticeRecoveryCodeUsed } from "../mail/notices";
 import { verifyPassword } from "../accounts/password";
-import { claimDelayedTry, claimWindowTry, LIMITS, resetTries, retryMessage } from "../platform/rate-limit";
+import { claimDelayedTry, claimWindowTry, resetTries } from "../platform/rate-limit";
+import { keys, LIMITS, MESSAGES, retryMessage } from "../policy";
 import { getRequestContext } from "../platform/request-context";
 import { verifySecondFactor, type SecondFactorResult } from "../factors/two-factor";
 
@@ -36,8 +37,8 @@ export async function reauthenticate(user: User, formData: FormData): Promise<Re
 
   // The password counts against the limits of the username at sign-in (or of
   // this browser), so that reauthentication adds no third allowance of guesses.
-  const passwordKey = `password:${await passwordLimitSubject(user.username, user.id)}`;
-  const codeKey = `code:${await limitSubject(user.id)}`;
+  const passwordKey = keys.passwordFailures(await passwordLimitSubject(user.username, user.id));
+  const codeKey = keys.codes(await limitSubject(user.id));
   for (const verdict of [
     await claimDelayedTry(passwordKey),
     await claimWindowTry(codeKey, LIMITS.codesPerAccount),
@@ -45,7 +46,7 @@ export async function reauthenticate(user: User, formData: FormData): Promise<Re
     if (!verdict.ok) return { ok: false, state: { message: retryMessage(verdict.retryAfterSeconds) } };
   }
   if (!(await verifyPassword(user.passwordHash, parsed.data.password))) {
-    return { ok: false, state: { errors: { password: ["That password is not right"] } } };
+    return { ok: false, state: { errors: { password: [MESSAGES.wrongPassword] } } };
   }
   await resetTries(passwordKey);
   const result = totp.success
@@ -59,7 +60,7 @@ export async function reauthenticate(user: User, formData: FormData): Promise<Re
       : await verifySecondFactor(user.id, "totp", totp.data)
     : await verifySecondFactor(user.id, "recovery", recovery.data ?? "");
   if (!result.ok) {
-    return { ok: false, state: { errors: { code: ["That code is not right or was already used"] } } };
+    return { ok: false, state: { errors: { code: [MESSAGES.wrongReauthCode] } } };
   }
   await resetTries(codeKey);
   if (result.recoveryCodesLeft !== undefined) {

@@ -4,6 +4,7 @@ import type { Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { z } from "zod";
 import { keyedHash } from "../platform/keyed-hash";
+import { LIFETIMES } from "../policy";
 
 // next-auth re-issues a session through its jwt callback (trigger "update")
 // both for the server's unstable_update() and for any browser's POST to
@@ -12,7 +13,7 @@ import { keyedHash } from "../platform/keyed-hash";
 // a grant the server made: an HMAC under a server-held key, for that session
 // (its id), from the version it holds to the next one, for a minute.
 const PURPOSE = "session-version-grant";
-const GRANT_TTL_SECONDS = 60;
+const GRANT_TTL_SECONDS = LIFETIMES.sessionGrantSeconds;
 
 const GrantSchema = z.object({
   versionGrant: z.object({

@@ -2,10 +2,8 @@ import "server-only";
 import { isDatabaseUnavailable } from "../platform/db";
 import { env } from "../platform/env";
 import { claimWindowTry } from "../platform/rate-limit";
+import { keys, LIMITS, MESSAGES } from "../policy";
 import { clientIpFromForwardedFor } from "../platform/request-context";
-
-// Per IP, for the JSON API: generous for scripts, tight for guessing.
-export const API_LIMIT = { max: 60, windowMs: 60_000 } as const;
 
 export function jsonError(
   status: number,
@@ -24,16 +22,11 @@ export function apiRoute(name: string, handler: Handler): Handler {
   return async (request) => {
     try {
       const ip = clientIpFromForwardedFor(request.headers.get("x-forwarded-for"), env.TRUSTED_PROXY_HOPS);
-      const limit = await claimWindowTry(`api:${name}:ip:${ip}`, API_LIMIT);
+      const limit = await claimWindowTry(keys.api(name, ip), LIMITS.apiPerIp);
       if (!limit.ok) {
-        return jsonError(
-          429,
-          "rate_limited",
-          `Too many requests. Try again in ${limit.retryAfterSeconds} seconds.`,
-          {
-            "Retry-After": String(limit.retryAfterSeconds),
-          },
-        );
+        return jsonError(429, "rate_limited", MESSAGES.apiRetry(limit.retryAfterSeconds), {
+          "Retry-After": String(limit.retryAfterSeconds),
+        });
       }
       return await handler(request);
     } catch (error) {

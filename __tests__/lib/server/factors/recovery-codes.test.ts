@@ -1,8 +1,8 @@
 /** @jest-environment node */
 import { createHash } from "node:crypto";
 import { db } from "@/lib/server/platform/db";
+import { RECOVERY_CODE_COUNT } from "@/lib/server/policy";
 import {
-  RECOVERY_CODE_COUNT,
   consumeRecoveryCode,
   countRecoveryCodesLeft,
   generateRecoveryCodes,

@@ -1,0 +1,135 @@
+import "server-only";
+import { MAX_CHALLENGE_FAILURES, PARTIAL_SIGN_IN_NOTICE_AFTER } from "@/lib/policy-constants";
+
+// Every limit, lifetime, rate-limit key and user-facing message of the server
+// in one place (docs/ARCHITECTURE.md "Where state lives"). Messages that zod
+// schemas carry stay in lib/validations/; numbers that pages and emails show
+// live in lib/policy-constants.ts, re-exported here.
+export {
+  EMAIL_CODE_TTL_MINUTES,
+  MAX_CHALLENGE_FAILURES,
+  PARTIAL_SIGN_IN_NOTICE_AFTER,
+  RECOVERY_CODE_COUNT,
+} from "@/lib/policy-constants";
+
+export type WindowLimit = { readonly max: number; readonly windowMs: number };
+
+const MINUTE = 60_000;
+
+// Fixed-window limits (claimWindowTry, countTowardNotice).
+export const LIMITS = {
+  // README.md "Security rules": at most 20 failed passwords per IP per 15 minutes.
+  passwordPerIp: { max: 20, windowMs: 15 * MINUTE },
+  // Password steps whatever their outcome, so that right passwords cannot
+  // flood the hasher either; a person signs in a few times a minute at most.
+  // Per typed name (or known browser), never per account: an account has two
+  // names, and a limit they shared would tell that they belong together.
+  passwordStepsPerName: { max: 10, windowMs: MINUTE },
+  passwordStepsPerIp: { max: 30, windowMs: MINUTE },
+  // README.md "Security rules": at most 10 wrong second-factor codes per
+  // account per 15 minutes.
+  codesPerAccount: { max: 10, windowMs: 15 * MINUTE },
+  registrationsPerIp: { max: 10, windowMs: 60 * MINUTE },
+  // ASVS 6.3.5: wrong codes after a right password, counted per account
+  // across sign-ins; the owner is emailed when they reach `max`, once a window.
+  partialSignInNotice: { max: PARTIAL_SIGN_IN_NOTICE_AFTER, windowMs: 24 * 60 * MINUTE },
+  // README.md "Email" (emailed sign-in codes): at most 3 sent per 15 minutes
+  // per account.
+  emailCodeSendsPerAccount: { max: 3, windowMs: 15 * MINUTE },
+  // Per IP, for the JSON API: generous for scripts, tight for guessing.
+  apiPerIp: { max: 60, windowMs: MINUTE },
+  tokenEmailsPerAccount: { max: 3, windowMs: 15 * MINUTE },
+  tokenIssuesPerAccount: { max: 30, windowMs: 15 * MINUTE },
+} as const satisfies Record<string, WindowLimit>;
+
+// README.md "Security rules": after 5 consecutive failures, each further try
+// waits a delay that doubles from 30 seconds up to 15 minutes. No permanent
+// lockout (SECURITY.md "Threat model": credential stuffers).
+export const FAILURE_DELAYS = {
+  freeFailures: 5,
+  firstDelayMs: 30_000,
+  maxDelayMs: 15 * MINUTE,
+  // A run of failures older than this is forgotten.
+  quietResetMs: 24 * 60 * MINUTE,
+} as const;
+
+export const LIFETIMES = {
+  // README.md "Security rules": a pending sign-in lives 5 minutes; enrolment
+  // gets longer, for finding and setting up an authenticator app.
+  challengeMs: { signin: 5 * MINUTE, enrol: 30 * MINUTE, reauth: 10 * MINUTE },
+  // The known-device cookie (lib/server/sign-in/known-device.ts).
+  knownDeviceSeconds: 180 * 24 * 60 * 60,
+  // A session grant is redeemed right after it is made.
+  sessionGrantSeconds: 60,
+} as const;
+
+// Pending sign-ins (or enrolments) an account keeps at once: a person has one
+// or two browsers at it; a new one removes the oldest, so that a flood of
+// right passwords cannot pile up rows.
+export const MAX_PENDING_CHALLENGES = 3;
+// README.md "Email" (emailed sign-in codes): at most 5 tries per code.
+export const EMAIL_CODE_MAX_TRIES = 5;
+
+// Whose tries a limit counts: a known browser's, an account's, or a typed
+// name's (stored keyed-hashed by the caller).
+export const subjects = {
+  device: (userId: string, nonce: string): string => `device:${userId}:${nonce}`,
+  isDevice: (subject: string): boolean => subject.startsWith("device:"),
+  account: (userId: string): string => `account:${userId}`,
+  name: (hashedName: string): string => `name:${hashedName}`,
+};
+
+// Every RateLimit row's key. One builder per bucket, so a key claimed in one
+// file and released in another is one definition.
+export const keys = {
+  passwordPerIp: (ip: string): string => `password:ip:${ip}`,
+  passwordStepsPerIp: (ip: string): string => `password-steps:ip:${ip}`,
+  passwordSteps: (subject: string): string => `password-steps:${subject}`,
+  passwordFailures: (subject: string): string => `password:${subject}`,
+  codes: (subject: string): string => `code:${subject}`,
+  partialSignIn: (userId: string): string => `partial-sign-in:account:${userId}`,
+  registrations: (ip: string): string => `register:ip:${ip}`,
+  emailCodeSends: (userId: string): string => `email-code-send:account:${userId}`,
+  api: (route: string, ip: string): string => `api:${route}:ip:${ip}`,
+  tokenIssues: (userId: string): string => `token-issue:account:${userId}`,
+  tokenEmails: (userId: string): string => `token-email:account:${userId}`,
+};
+
+// The same for every flow that checks an emailed code.
+const WRONG_EMAIL_CODE = "That code is not right, has expired, or was replaced by a newer one.";
+
+const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+
+export const MESSAGES = {
+  invalidCredentials: "Invalid username or password",
+  passwordChecksBusy: "Too many sign-ins at this moment. Try again in a few seconds.",
+  wrongSignInCode: {
+    totp: "That code is not right. Wait for a new code and try again.",
+    recovery: "That recovery code is not valid or was already used.",
+    email: WRONG_EMAIL_CODE,
+  },
+  wrongSetupCode: {
+    totp: "That code is not right. Check that your phone's clock is correct and try again.",
+    email: WRONG_EMAIL_CODE,
+  },
+  wrongReenrolCode: "That code is not right. Scan the new QR code and enter the code it shows.",
+  wrongReauthCode: "That code is not right or was already used",
+  wrongPassword: "That password is not right",
+  triesLeft: (left: number): string =>
+    `${plural(left, "try", "tries")} left before you need to sign in again.`,
+  apiRetry: (retryAfterSeconds: number): string =>
+    `Too many requests. Try again in ${retryAfterSeconds} seconds.`,
+  tokenExpired: "Your token has expired. Issue a new token first.",
+} as const;
+
+export function retryMessage(retryAfterSeconds: number): string {
+  const wait =
+    retryAfterSeconds < 60
+      ? plural(retryAfterSeconds, "second", "seconds")
+      : plural(Math.ceil(retryAfterSeconds / 60), "minute", "minutes");
+  return `Too many attempts. Try again in ${wait}.`;
+}
+
+// Tries left on a challenge after this wrong code.
+export const triesLeftAfter = (failedAttempts: number): number =>
+  Math.max(0, MAX_CHALLENGE_FAILURES - (failedAttempts + 1));
