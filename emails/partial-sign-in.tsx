@@ -1,5 +1,6 @@
 import { Link, Text } from "@react-email/components";
 import type { ReactElement } from "react";
+import { PARTIAL_SIGN_IN_NOTICE_AFTER } from "../lib/policy-constants";
 import { DetailList, EmailLayout, link, muted, text } from "./components/layout";
 
 export type PartialSignInEmailProps = {
@@ -20,8 +21,8 @@ export default function PartialSignInEmail(props: PartialSignInEmailProps): Reac
     <EmailLayout preview="Your password was used, but the second step failed">
       <Text style={text}>Hi {username},</Text>
       <Text style={text}>
-        Someone entered the right password for your account, then 5 wrong codes, so the sign-in was stopped.
-        Your second factor kept them out.
+        Someone entered the right password for your account, then {PARTIAL_SIGN_IN_NOTICE_AFTER} wrong codes,
+        so the sign-in was stopped. Your second factor kept them out.
       </Text>
       <DetailList
         rows={[

@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { CodeField, FormMessage, SubmitButton } from "@/app/_components/form";
+import { EMAIL_CODE_TTL_MINUTES } from "@/lib/policy-constants";
 import { confirmEmailSetupAction, sendSetupEmailCodeAction, type SetupState } from "./actions";
 
 type Props = { maskedEmail: string; codeSent: boolean; justSent: boolean };
@@ -23,7 +24,7 @@ export function EmailSetupForm({ maskedEmail, codeSent, justSent }: Props) {
             name="code"
             label="Code from the email"
             errors={state.errors?.code}
-            hint="The 6-digit code is valid for 10 minutes."
+            hint={`The 6-digit code is valid for ${EMAIL_CODE_TTL_MINUTES} minutes.`}
           />
           <SubmitButton className="w-full">Verify and enable</SubmitButton>
         </form>

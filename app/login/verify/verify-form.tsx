@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { CodeField, Field, FormMessage, SubmitButton } from "@/app/_components/form";
+import { EMAIL_CODE_TTL_MINUTES } from "@/lib/policy-constants";
 import { emptyFormState } from "@/lib/validations/form-state";
 import { verifyAction } from "./actions";
 
@@ -30,7 +31,7 @@ export function VerifyForm({ method, callbackUrl }: Props) {
           label="Code from the email"
           autoFocus
           errors={state.errors?.code}
-          hint="The 6-digit code we emailed you. It is valid for 10 minutes."
+          hint={`The 6-digit code we emailed you. It is valid for ${EMAIL_CODE_TTL_MINUTES} minutes.`}
         />
       ) : (
         <Field

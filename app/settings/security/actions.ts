@@ -13,6 +13,7 @@ import { hashPassword } from "@/lib/server/accounts/password";
 import { reauthenticate } from "@/lib/server/sign-in/reauthenticate";
 import { cancelTotpReenrolment } from "@/lib/server/factors/reenrolment";
 import { replaceRecoveryCodes } from "@/lib/server/factors/recovery-codes";
+import { EMAIL_CODE_TTL_MINUTES, MESSAGES } from "@/lib/server/policy";
 import { getRequestContext } from "@/lib/server/platform/request-context";
 import { getCurrentSession, type CurrentSession } from "@/lib/server/sign-in/session";
 import { grantNextSessionVersion } from "@/lib/server/sign-in/session-grant";
@@ -154,7 +155,7 @@ async function confirmReenrol(previous: ReenrolState, formData: FormData): Promi
     return {
       ...previous,
       message: undefined,
-      errors: { newCode: ["That code is not right. Scan the new QR code and enter the code it shows."] },
+      errors: { newCode: [MESSAGES.wrongReenrolCode] },
     };
   }
   const context = await getRequestContext();
@@ -189,6 +190,8 @@ async function sendReauthCode(): Promise<FormState> {
   const challenge = await createReauthChallenge(user.id, await getRequestContext());
   const sent = await sendSignInCode(challenge);
   return sent.ok
-    ? { message: `We sent a code to ${maskEmail(user.email)}. It is valid for 10 minutes.` }
+    ? {
+        message: `We sent a code to ${maskEmail(user.email)}. It is valid for ${EMAIL_CODE_TTL_MINUTES} minutes.`,
+      }
     : { message: sent.message };
 }

@@ -7,6 +7,7 @@ import { countRecoveryCodesLeft } from "@/lib/server/factors/recovery-codes";
 import { describeBrowser, describeIp } from "@/lib/server/platform/request-labels";
 import { getPendingReenrolment } from "@/lib/server/factors/reenrolment";
 import { requireSession } from "@/lib/server/sign-in/session";
+import { RECOVERY_CODE_COUNT } from "@/lib/server/policy";
 import { PasswordForm } from "./password-form";
 import { ReauthCodeButton } from "./reauth-code-button";
 import { ReenrolForm } from "./reenrol-form";
@@ -70,7 +71,9 @@ export default async function SecuritySettingsPage({ searchParams }: Props) {
           </div>
           <div>
             <dt className="text-slate-500">Recovery codes left</dt>
-            <dd className="font-medium">{codesLeft} of 10</dd>
+            <dd className="font-medium">
+              {codesLeft} of {RECOVERY_CODE_COUNT}
+            </dd>
           </div>
         </dl>
         {user.twoFactorMethod === "email" ? (
