@@ -6,7 +6,7 @@ import { createChallenge } from "@/lib/server/sign-in/challenge";
 import { recordSecurityEvent } from "@/lib/server/accounts/events";
 import { hashPassword } from "@/lib/server/accounts/password";
 import { claimWindowTry } from "@/lib/server/platform/rate-limit";
-import { keys, LIMITS, retryMessage } from "@/lib/server/policy";
+import { keys, LIMITS, MESSAGES, retryMessage } from "@/lib/server/policy";
 import { getRequestContext } from "@/lib/server/platform/request-context";
 import { orUnavailableForm } from "@/lib/server/platform/unavailable";
 import { fieldErrors, registerSchema } from "@/lib/validations/auth";
@@ -29,8 +29,8 @@ async function register(formData: FormData, values: FormState["values"]): Promis
   const result = await registerAccount({ username, email, passwordHash: await hashPassword(password) });
   if (!result.ok) {
     return result.taken === "username"
-      ? { errors: { username: ["This username is taken. Choose another one."] }, values }
-      : { errors: { email: ["This email cannot be used. If it is yours, sign in instead."] }, values };
+      ? { errors: { username: [MESSAGES.usernameTaken] }, values }
+      : { errors: { email: [MESSAGES.emailRefused] }, values };
   }
   await recordSecurityEvent(result.userId, "registered", context);
   await createChallenge(result.userId, "enrol", context);

@@ -28,7 +28,7 @@ import type { FormState } from "@/lib/validations/form-state";
 export type SetupState = FormState;
 
 const expired: SetupState = {
-  message: "Your setup session has expired. Sign in again to finish setting up two-factor authentication.",
+  message: MESSAGES.setupExpired,
 };
 const TotpSchema = z.object({ code: totpCodeSchema });
 const EmailSchema = z.object({ code: emailCodeSchema });
@@ -43,7 +43,7 @@ const WRONG: Record<Method, string> = MESSAGES.wrongSetupCode;
 async function confirmEnrolment(method: Method, formData: FormData): Promise<SetupState> {
   const challenge = await getPendingChallenge("enrol");
   if (!challenge || challenge.verified) return expired;
-  if (method === "email" && !env.EMAIL_SECOND_FACTOR) return { message: "Emailed codes are turned off." };
+  if (method === "email" && !env.EMAIL_SECOND_FACTOR) return { message: MESSAGES.emailCodesOff };
   const parsed = (method === "totp" ? TotpSchema : EmailSchema).safeParse(Object.fromEntries(formData));
   if (!parsed.success) return { errors: fieldErrors(parsed.error) };
 

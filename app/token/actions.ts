@@ -46,6 +46,6 @@ async function emailToken(): Promise<EmailTokenState> {
     appUrl: env.APP_URL,
   });
   return result.ok
-    ? { sent: true, message: `Sent to ${user.email}.` }
-    : { message: "We could not send the email. Try again in a moment." };
+    ? { sent: true, message: MESSAGES.tokenSent(user.email) }
+    : { message: MESSAGES.tokenEmailFailed };
 }

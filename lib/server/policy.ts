@@ -1,5 +1,9 @@
 import "server-only";
-import { MAX_CHALLENGE_FAILURES, PARTIAL_SIGN_IN_NOTICE_AFTER } from "@/lib/policy-constants";
+import {
+  EMAIL_CODE_TTL_MINUTES,
+  MAX_CHALLENGE_FAILURES,
+  PARTIAL_SIGN_IN_NOTICE_AFTER,
+} from "@/lib/policy-constants";
 
 // Every limit, lifetime, rate-limit key and user-facing message of the server
 // in one place (docs/ARCHITECTURE.md "Where state lives"). Messages that zod
@@ -117,10 +121,40 @@ export const MESSAGES = {
   wrongPassword: "That password is not right",
   triesLeft: (left: number): string =>
     `${plural(left, "try", "tries")} left before you need to sign in again.`,
-  apiRetry: (retryAfterSeconds: number): string =>
-    `Too many requests. Try again in ${retryAfterSeconds} seconds.`,
   tokenExpired: "Your token has expired. Issue a new token first.",
+  tokenSent: (email: string): string => `Sent to ${email}.`,
+  tokenEmailFailed: "We could not send the email. Try again in a moment.",
+  chooseVerifyMethod: "Choose a way to verify",
+  signInExpired: "Your sign-in has expired. Sign in again.",
+  setupExpired:
+    "Your setup session has expired. Sign in again to finish setting up two-factor authentication.",
+  emailCodesOff: "Emailed codes are turned off.",
+  codeEmailFailed: "We could not send the email. Check your connection and try again in a moment.",
+  codeSent: (maskedEmail: string): string =>
+    `We sent a code to ${maskedEmail}. It is valid for ${EMAIL_CODE_TTL_MINUTES} minutes.`,
+  usernameTaken: "This username is taken. Choose another one.",
+  emailRefused: "This email cannot be used. If it is yours, sign in instead.",
+  reauthCodeMissing: "Enter the 6-digit code from your authenticator app, or a recovery code",
+  samePassword: "Choose a password different from your current one",
+  passwordChanged:
+    "Your password was changed. Every other session was signed out and your access tokens revoked.",
+  recoveryCodesReplaced: "Your old recovery codes no longer work.",
+  reenrolled: "Your new authenticator app is set up. The old one no longer works.",
+  useAuthenticatorCode: "Use the code from your authenticator app.",
+  api: {
+    retry: (retryAfterSeconds: number): string =>
+      `Too many requests. Try again in ${retryAfterSeconds} seconds.`,
+    unavailable: "The service is briefly unavailable. Try again shortly.",
+    internalError: "Something went wrong. Try again later.",
+    methodNotAllowed: (allow: string): string => `Use ${allow}.`,
+    bearerMissing: "Send an access token: Authorization: Bearer <token>.",
+    bodyTooLarge: (maxBytes: number): string => `The body must be at most ${maxBytes} bytes.`,
+    bodyNotJson: 'The body must be JSON: { "token": "..." }.',
+  },
 } as const;
+
+// The largest body POST /api/token/validate reads.
+export const API_MAX_BODY_BYTES = 8 * 1024;
 
 export function retryMessage(retryAfterSeconds: number): string {
   const wait =

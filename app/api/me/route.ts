@@ -1,5 +1,6 @@
 import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/tokens/access-tokens";
 import { apiRoute, jsonError, methodNotAllowed } from "@/lib/server/tokens/api";
+import { MESSAGES } from "@/lib/server/policy";
 
 // RFC 6750: the bearer token comes only from the Authorization header; a
 // session cookie is never taken as a credential here.
@@ -7,7 +8,7 @@ export const GET = apiRoute("me", async (request) => {
   const header = request.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) {
-    return jsonError(401, "invalid_request", "Send an access token: Authorization: Bearer <token>.", {
+    return jsonError(401, "invalid_request", MESSAGES.api.bearerMissing, {
       "WWW-Authenticate": 'Bearer realm="api"',
     });
   }

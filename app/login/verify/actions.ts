@@ -46,7 +46,7 @@ async function verify(formData: FormData): Promise<FormState> {
   const parsed = VerifySchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
-    return { errors: { code: errors.code ?? ["Choose a way to verify"] } };
+    return { errors: { code: errors.code ?? [MESSAGES.chooseVerifyMethod] } };
   }
 
   const limitKey = keys.codes(await limitSubject(challenge.userId));

@@ -13,7 +13,7 @@ import { hashPassword } from "@/lib/server/accounts/password";
 import { reauthenticate } from "@/lib/server/sign-in/reauthenticate";
 import { cancelTotpReenrolment } from "@/lib/server/factors/reenrolment";
 import { replaceRecoveryCodes } from "@/lib/server/factors/recovery-codes";
-import { EMAIL_CODE_TTL_MINUTES, MESSAGES } from "@/lib/server/policy";
+import { MESSAGES } from "@/lib/server/policy";
 import { getRequestContext } from "@/lib/server/platform/request-context";
 import { getCurrentSession, type CurrentSession } from "@/lib/server/sign-in/session";
 import { grantNextSessionVersion } from "@/lib/server/sign-in/session-grant";
@@ -62,7 +62,7 @@ async function regenerateRecoveryCodes(formData: FormData): Promise<RegenerateSt
   await recordSecurityEvent(user.id, "recovery_codes_regenerated", context);
   await noticeTwoFactorChanged(user, context, "New recovery codes were made; the old ones no longer work.");
   refreshSettings();
-  return { recoveryCodes, message: "Your old recovery codes no longer work." };
+  return { recoveryCodes, message: MESSAGES.recoveryCodesReplaced };
 }
 
 export async function changePasswordAction(
@@ -87,7 +87,7 @@ async function changeAccountPassword(formData: FormData): Promise<ChangePassword
   if (!parsed.success) return { errors: fieldErrors(parsed.error) };
   const { newPassword } = parsed.data;
   if (newPassword === formData.get("password")) {
-    return { errors: { newPassword: ["Choose a password different from your current one"] } };
+    return { errors: { newPassword: [MESSAGES.samePassword] } };
   }
   const check = await reauthenticate(user, formData);
   if (!check.ok) return check.state;
@@ -101,7 +101,7 @@ async function changeAccountPassword(formData: FormData): Promise<ChangePassword
   refreshSettings();
   return {
     done: true,
-    message: "Your password was changed. Every other session was signed out and your access tokens revoked.",
+    message: MESSAGES.passwordChanged,
   };
 }
 
@@ -166,7 +166,7 @@ async function confirmReenrol(previous: ReenrolState, formData: FormData): Promi
     "A new authenticator app was set up; the old one no longer works.",
   );
   refreshSettings();
-  return { done: true, message: "Your new authenticator app is set up. The old one no longer works." };
+  return { done: true, message: MESSAGES.reenrolled };
 }
 
 export async function signOutEverywhereAction(): Promise<void> {
@@ -186,12 +186,12 @@ export async function sendReauthCodeAction(): Promise<FormState> {
 
 async function sendReauthCode(): Promise<FormState> {
   const user = await sessionOrLogin();
-  if (user.twoFactorMethod !== "email") return { message: "Use the code from your authenticator app." };
+  if (user.twoFactorMethod !== "email") return { message: MESSAGES.useAuthenticatorCode };
   const challenge = await createReauthChallenge(user.id, await getRequestContext());
   const sent = await sendSignInCode(challenge);
   return sent.ok
     ? {
-        message: `We sent a code to ${maskEmail(user.email)}. It is valid for ${EMAIL_CODE_TTL_MINUTES} minutes.`,
+        message: MESSAGES.codeSent(maskEmail(user.email)),
       }
     : { message: sent.message };
 }

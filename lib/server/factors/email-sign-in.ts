@@ -6,7 +6,7 @@ import { issueEmailCode, voidEmailCodes } from "./email-codes";
 import { env } from "../platform/env";
 import { sendSignInCodeEmail } from "../mail/notifications";
 import { releaseWindowTry } from "../platform/rate-limit";
-import { EMAIL_CODE_TTL_MINUTES, keys, retryMessage } from "../policy";
+import { EMAIL_CODE_TTL_MINUTES, keys, MESSAGES, retryMessage } from "../policy";
 
 export type SendCodeResult = { ok: true } | { ok: false; message: string };
 
@@ -18,7 +18,7 @@ export const EMAIL_CODES_OFF =
 export async function sendSignInCode(challenge: PendingChallenge): Promise<SendCodeResult> {
   if (!env.EMAIL_SECOND_FACTOR) return { ok: false, message: EMAIL_CODES_OFF };
   const user = await getUserById(challenge.userId);
-  if (!user) return { ok: false, message: "Your sign-in has expired. Sign in again." };
+  if (!user) return { ok: false, message: MESSAGES.signInExpired };
   const issued = await issueEmailCode(user.id, challenge.id);
   if (!issued.ok) return { ok: false, message: retryMessage(issued.retryAfterSeconds) };
   const sent = await sendSignInCodeEmail(user.email, {
@@ -30,7 +30,7 @@ export async function sendSignInCode(challenge: PendingChallenge): Promise<SendC
   await Promise.all([voidEmailCodes(challenge.id), releaseWindowTry(keys.emailCodeSends(user.id))]);
   return {
     ok: false,
-    message: "We could not send the email. Check your connection and try again in a moment.",
+    message: MESSAGES.codeEmailFailed,
   };
 }
 

@@ -31,7 +31,7 @@ export async function reauthenticate(user: User, formData: FormData): Promise<Re
   if (!totp.success && !recovery.success) {
     return {
       ok: false,
-      state: { errors: { code: ["Enter the 6-digit code from your authenticator app, or a recovery code"] } },
+      state: { errors: { code: [MESSAGES.reauthCodeMissing] } },
     };
   }
 

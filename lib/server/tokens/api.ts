@@ -24,7 +24,7 @@ export function apiRoute(name: string, handler: Handler): Handler {
       const ip = clientIpFromForwardedFor(request.headers.get("x-forwarded-for"), env.TRUSTED_PROXY_HOPS);
       const limit = await claimWindowTry(keys.api(name, ip), LIMITS.apiPerIp);
       if (!limit.ok) {
-        return jsonError(429, "rate_limited", MESSAGES.apiRetry(limit.retryAfterSeconds), {
+        return jsonError(429, "rate_limited", MESSAGES.api.retry(limit.retryAfterSeconds), {
           "Retry-After": String(limit.retryAfterSeconds),
         });
       }
@@ -32,17 +32,17 @@ export function apiRoute(name: string, handler: Handler): Handler {
     } catch (error) {
       console.error(`[api] ${name} failed: ${error instanceof Error ? error.name : "unknown error"}`);
       if (isDatabaseUnavailable(error)) {
-        return jsonError(503, "unavailable", "The service is briefly unavailable. Try again shortly.", {
+        return jsonError(503, "unavailable", MESSAGES.api.unavailable, {
           "Retry-After": "5",
         });
       }
-      return jsonError(500, "internal_error", "Something went wrong. Try again later.");
+      return jsonError(500, "internal_error", MESSAGES.api.internalError);
     }
   };
 }
 
 export const methodNotAllowed = (allow: string) => async (): Promise<Response> =>
-  jsonError(405, "method_not_allowed", `Use ${allow}.`, { Allow: allow });
+  jsonError(405, "method_not_allowed", MESSAGES.api.methodNotAllowed(allow), { Allow: allow });
 
 // Reads at most `limit` bytes of the body; null when it is longer, so that a
 // huge body is never held in memory.

@@ -1,23 +1,23 @@
 import { z } from "zod";
 import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/tokens/access-tokens";
 import { apiRoute, jsonError, methodNotAllowed, readBodyWithLimit } from "@/lib/server/tokens/api";
+import { API_MAX_BODY_BYTES, MESSAGES } from "@/lib/server/policy";
 
-const MAX_BODY_BYTES = 8 * 1024;
 const BodySchema = z.object({ token: z.string().max(4096) });
 
 export const POST = apiRoute("token-validate", async (request) => {
-  const body = await readBodyWithLimit(request, MAX_BODY_BYTES);
+  const body = await readBodyWithLimit(request, API_MAX_BODY_BYTES);
   if (body === null) {
-    return jsonError(413, "payload_too_large", `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+    return jsonError(413, "payload_too_large", MESSAGES.api.bodyTooLarge(API_MAX_BODY_BYTES));
   }
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    return jsonError(400, "invalid_request", 'The body must be JSON: { "token": "..." }.');
+    return jsonError(400, "invalid_request", MESSAGES.api.bodyNotJson);
   }
   const parsed = BodySchema.safeParse(json);
-  if (!parsed.success) return jsonError(400, "invalid_request", 'The body must be JSON: { "token": "..." }.');
+  if (!parsed.success) return jsonError(400, "invalid_request", MESSAGES.api.bodyNotJson);
 
   const verdict = await validateAccessToken(parsed.data.token);
   if (!verdict.valid) {
