@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/tokens/access-tokens";
 import { claimWindowTry } from "@/lib/server/platform/rate-limit";
-import { keys, LIMITS, retryMessage } from "@/lib/server/policy";
+import { ACCESS_TOKEN_MAX_LENGTH, keys, LIMITS, retryMessage } from "@/lib/server/policy";
 import { getRequestContext } from "@/lib/server/platform/request-context";
 import { orUnavailableForm } from "@/lib/server/platform/unavailable";
 import type { FormState } from "@/lib/validations/form-state";
@@ -12,13 +12,12 @@ export type TokenCheckState = FormState & {
   verdict?: { valid: boolean; reason?: string; text: string };
 };
 
-const TOKEN_MAX = 4096;
 const TokenSchema = z.object({
   token: z
     .string({ error: "Paste a token" })
     .trim()
     .min(1, "Paste a token")
-    .max(TOKEN_MAX, "That is too long to be an access token"),
+    .max(ACCESS_TOKEN_MAX_LENGTH, "That is too long to be an access token"),
 });
 
 // React resets the form after its action: the pasted token comes back as the
@@ -26,7 +25,7 @@ const TokenSchema = z.object({
 // never logged.
 function echoToken(formData: FormData): Record<string, string> {
   const value = formData.get("token");
-  return typeof value === "string" && value.length <= TOKEN_MAX ? { token: value } : {};
+  return typeof value === "string" && value.length <= ACCESS_TOKEN_MAX_LENGTH ? { token: value } : {};
 }
 
 export async function validateTokenAction(

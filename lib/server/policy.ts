@@ -153,6 +153,8 @@ export const MESSAGES = {
   },
 } as const;
 
+// The longest string taken as an access token (the form, the API, the check).
+export const ACCESS_TOKEN_MAX_LENGTH = 4096;
 // The largest body POST /api/token/validate reads.
 export const API_MAX_BODY_BYTES = 8 * 1024;
 

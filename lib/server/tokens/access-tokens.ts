@@ -4,12 +4,12 @@ import type { User } from "@prisma/client";
 import jwt from "jsonwebtoken";
 import { db } from "../platform/db";
 import { env } from "../platform/env";
+import { ACCESS_TOKEN_MAX_LENGTH } from "../policy";
 
 // README.md "Access tokens and the API": the access token is an HS256 JWT
 // under JWT_SECRET with sub, iat, exp, jti, and a type claim that no other
 // token of the app carries.
 export const ACCESS_TOKEN_TYPE = "access";
-const MAX_TOKEN_LENGTH = 4096;
 
 export type AccessTokenClaims = {
   sub: string;
@@ -123,7 +123,8 @@ function decodeQuietly(token: string): jwt.Jwt | null {
 
 export async function validateAccessToken(input: string, now = Date.now()): Promise<TokenVerdict> {
   const token = input.trim();
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return { valid: false, reason: "malformed" };
+  if (token.length === 0 || token.length > ACCESS_TOKEN_MAX_LENGTH)
+    return { valid: false, reason: "malformed" };
   const segments = token.split(".");
   // A JWE (five segments, e.g. the session cookie) is a token of another kind.
   if (segments.length === 5) return { valid: false, reason: "wrong_type" };

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/tokens/access-tokens";
 import { apiRoute, jsonError, methodNotAllowed, readBodyWithLimit } from "@/lib/server/tokens/api";
-import { API_MAX_BODY_BYTES, MESSAGES } from "@/lib/server/policy";
+import { ACCESS_TOKEN_MAX_LENGTH, API_MAX_BODY_BYTES, MESSAGES } from "@/lib/server/policy";
 
-const BodySchema = z.object({ token: z.string().max(4096) });
+const BodySchema = z.object({ token: z.string().max(ACCESS_TOKEN_MAX_LENGTH) });
 
 export const POST = apiRoute("token-validate", async (request) => {
   const body = await readBodyWithLimit(request, API_MAX_BODY_BYTES);
