@@ -141,6 +141,15 @@ export const MESSAGES = {
   recoveryCodesReplaced: "Your old recovery codes no longer work.",
   reenrolled: "Your new authenticator app is set up. The old one no longer works.",
   useAuthenticatorCode: "Use the code from your authenticator app.",
+  // Why an access token was refused, by TokenRejection (lib/server/tokens/access-tokens.ts).
+  tokenRejections: {
+    expired: "This token has expired. Sign in, or issue a new token, to get a fresh one.",
+    bad_signature: "This token's signature is not valid: it was not issued by this app, or it was changed.",
+    malformed: "This is not a well-formed token.",
+    wrong_type: "This is a token, but not an access token.",
+    revoked: "This token was revoked (its user signed out everywhere).",
+    unknown_user: "This token's user does not exist.",
+  },
   api: {
     retry: (retryAfterSeconds: number): string =>
       `Too many requests. Try again in ${retryAfterSeconds} seconds.`,

@@ -4,7 +4,7 @@ import type { User } from "@prisma/client";
 import jwt from "jsonwebtoken";
 import { db } from "../platform/db";
 import { env } from "../platform/env";
-import { ACCESS_TOKEN_MAX_LENGTH } from "../policy";
+import { ACCESS_TOKEN_MAX_LENGTH, MESSAGES } from "../policy";
 
 // README.md "Access tokens and the API": the access token is an HS256 JWT
 // under JWT_SECRET with sub, iat, exp, jti, and a type claim that no other
@@ -24,14 +24,7 @@ export type TokenRejection =
 export type TokenVerdict =
   { valid: true; claims: AccessTokenClaims; user: User } | { valid: false; reason: TokenRejection };
 
-export const REJECTION_MESSAGES: Record<TokenRejection, string> = {
-  expired: "This token has expired. Sign in, or issue a new token, to get a fresh one.",
-  bad_signature: "This token's signature is not valid: it was not issued by this app, or it was changed.",
-  malformed: "This is not a well-formed token.",
-  wrong_type: "This is a token, but not an access token.",
-  revoked: "This token was revoked (its user signed out everywhere).",
-  unknown_user: "This token's user does not exist.",
-};
+export const REJECTION_MESSAGES: Record<TokenRejection, string> = MESSAGES.tokenRejections;
 
 type IssuedToken = { token: string; claims: AccessTokenClaims };
 
