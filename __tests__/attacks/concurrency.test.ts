@@ -2,14 +2,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { sendEmailCodeAction, verifyAction } from "@/app/login/verify/actions";
-import { freshIp, passPasswordStep, quietAuthErrors, SESSION_COOKIE } from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
+import { freshIp, passPasswordStep, quietAuthErrors, SESSION_COOKIE } from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/kit/users";
 import { MAX_PENDING_CHALLENGES } from "@/lib/server/sign-in/challenge";
 import { db } from "@/lib/server/platform/db";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 quietAuthErrors();
 jest.setTimeout(60_000);
 

@@ -1,7 +1,7 @@
 /** @jest-environment node */
 import http from "node:http";
-import { startTestApp, type AppServer } from "@/__tests__/helpers/next-server";
-import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
+import { startTestApp, type AppServer } from "@/__tests__/kit/next-server";
+import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { openFreshDatabase } from "./fuzz-kit";
 import { formFields, multipartBody, MULTIPART_TYPE, postForm, setCookie, type Field } from "./http-forms";

@@ -1,8 +1,8 @@
 import { Prisma } from "@prisma/client";
 import fc from "fast-check";
-import type { Browser } from "@/__tests__/helpers/browsers";
-import { freshSqliteUrl } from "@/__tests__/helpers/next-server";
-import { runAction } from "@/__tests__/helpers/request-scope";
+import type { Browser } from "@/__tests__/kit/browsers";
+import { freshSqliteUrl } from "@/__tests__/kit/next-server";
+import { runAction } from "@/__tests__/kit/request-scope";
 import { db } from "@/lib/server/platform/db";
 
 // Shared pieces of the fuzzing suites: hostile inputs, and a check that an

@@ -1,8 +1,8 @@
 /** @jest-environment node */
 import http from "node:http";
 import fc from "fast-check";
-import { startTestApp, type AppServer } from "@/__tests__/helpers/next-server";
-import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
+import { startTestApp, type AppServer } from "@/__tests__/kit/next-server";
+import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/kit/users";
 import { fuzzRuns, hostileString, openFreshDatabase } from "./fuzz-kit";
 import { formFields, multipartBody, MULTIPART_TYPE, postForm, setCookie, type Field } from "./http-forms";
 

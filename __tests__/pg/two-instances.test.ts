@@ -10,10 +10,10 @@ import {
   SESSION_COOKIE,
   submitForm,
   type Browser,
-} from "../helpers/forms";
-import type { AppServer } from "../helpers/next-server";
-import { startAppOnPostgres } from "../helpers/pg-app";
-import { createEnrolledUser, currentCode, type TestUser } from "../helpers/users";
+} from "../kit/forms";
+import type { AppServer } from "../kit/next-server";
+import { startAppOnPostgres } from "../kit/pg-app";
+import { createEnrolledUser, currentCode, type TestUser } from "../kit/users";
 
 // Runs only under `npm run test:pg`: two `next start` processes of the
 // production build share the run's PostgreSQL database, and every scenario

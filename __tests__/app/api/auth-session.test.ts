@@ -2,12 +2,12 @@
 import { signOutAction } from "@/app/_components/sign-out-action";
 import { GET as authGet, POST as authPost } from "@/app/api/auth/[...nextauth]/route";
 import { changePasswordAction, signOutEverywhereAction } from "@/app/settings/security/actions";
-import { quietAuthErrors, SESSION_COOKIE, signInFully } from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
+import { quietAuthErrors, SESSION_COOKIE, signInFully } from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/kit/users";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 // next/cache needs Next's request store, which jest has not (security-actions.test.ts checks the call).
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 quietAuthErrors();

@@ -1,7 +1,7 @@
 /** @jest-environment node */
 import { GET as me, POST as mePost } from "@/app/api/me/route";
 import { GET as validateGet, POST as validate } from "@/app/api/token/validate/route";
-import { createEnrolledUser } from "@/__tests__/helpers/users";
+import { createEnrolledUser } from "@/__tests__/kit/users";
 import { revokeAllSessions } from "@/lib/server/accounts/accounts";
 import { issueAccessToken } from "@/lib/server/tokens/access-tokens";
 import { db } from "@/lib/server/platform/db";

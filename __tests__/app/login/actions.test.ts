@@ -2,14 +2,14 @@
 import bcrypt from "bcryptjs";
 import { loginAction } from "@/app/login/actions";
 import { verifyAction } from "@/app/login/verify/actions";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, rowCounts, uniqueName } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, rowCounts, uniqueName } from "@/__tests__/kit/users";
 import { createChallenge } from "@/lib/server/sign-in/challenge";
 import { db } from "@/lib/server/platform/db";
 import { passwordLimitSubject } from "@/lib/server/sign-in/known-device";
 import { hashPassword } from "@/lib/server/accounts/password";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 const login = (fields: Record<string, string | Blob>) => runAction(() => loginAction({}, form(fields)));
 

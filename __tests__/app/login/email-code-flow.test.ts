@@ -7,14 +7,14 @@ import {
   continueAfterSetupAction,
   sendSetupEmailCodeAction,
 } from "@/app/setup-2fa/actions";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { startSmtpServer, type Received, type TestServer } from "@/__tests__/helpers/smtp-server";
-import { createEnrolledUser, uniqueName, type TestUser } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { startSmtpServer, type Received, type TestServer } from "@/__tests__/kit/smtp-server";
+import { createEnrolledUser, uniqueName, type TestUser } from "@/__tests__/kit/users";
 import { getPendingChallenge } from "@/lib/server/sign-in/challenge";
 import { db } from "@/lib/server/platform/db";
 import { getShownRecoveryCodes } from "@/lib/server/factors/enrolment";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 // revalidatePath needs Next's request store, which jest has not: the browser suite sees its effect.
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 

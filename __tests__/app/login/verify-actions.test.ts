@@ -3,12 +3,12 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { loginAction } from "@/app/login/actions";
 import { verifyAction } from "@/app/login/verify/actions";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/kit/users";
 import { subject as partialSignInSubject } from "@/emails/partial-sign-in";
 import { db } from "@/lib/server/platform/db";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 const verify = (fields: Record<string, string | Blob>) => runAction(() => verifyAction({}, form(fields)));
 

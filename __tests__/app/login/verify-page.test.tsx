@@ -2,12 +2,12 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { loginAction } from "@/app/login/actions";
 import VerifyPage from "@/app/login/verify/page";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { startSmtpServer, type TestServer } from "@/__tests__/helpers/smtp-server";
-import { createEnrolledUser, type TestUser } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { startSmtpServer, type TestServer } from "@/__tests__/kit/smtp-server";
+import { createEnrolledUser, type TestUser } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 let smtp: TestServer;
 

@@ -1,11 +1,11 @@
 /** @jest-environment node */
 import { registerAction } from "@/app/register/actions";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { rowCounts, uniqueName } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { rowCounts, uniqueName } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { decryptSecret } from "@/lib/server/platform/encryption";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 const register = (fields: Record<string, string | Blob>) => runAction(() => registerAction({}, form(fields)));
 

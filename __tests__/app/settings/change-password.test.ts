@@ -10,10 +10,10 @@ import {
   quietAuthErrors,
   SESSION_COOKIE,
   signInFully,
-} from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
+} from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/kit/users";
 import { subject as passwordChangedSubject } from "@/emails/password-changed";
 import { issueAccessToken, validateAccessToken } from "@/lib/server/tokens/access-tokens";
 import { db } from "@/lib/server/platform/db";
@@ -21,7 +21,7 @@ import { hashPassword } from "@/lib/server/accounts/password";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
 import { grantNextSessionVersion } from "@/lib/server/sign-in/session-grant";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 // next/cache needs Next's request store, which jest has not (security-actions.test.ts checks the call).
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 quietAuthErrors();

@@ -9,8 +9,8 @@ import {
   signOutEverywhereAction,
   startReenrolAction,
 } from "@/app/settings/security/actions";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { consumeRecoveryCode } from "@/lib/server/factors/recovery-codes";
 import { getPendingReenrolment } from "@/lib/server/factors/reenrolment";
@@ -21,7 +21,7 @@ import { subject as recoveryCodeUsedSubject } from "@/emails/recovery-code-used"
 // next/cache needs Next's request store, which jest has not: the call itself is what is checked here,
 // the refreshed page in e2e/settings.spec.ts.
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 // The session check itself is tested end to end; here it answers "this user".
 jest.mock("@/lib/server/sign-in/session", () => ({ getCurrentSession: jest.fn() }));
 

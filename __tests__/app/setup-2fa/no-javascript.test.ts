@@ -1,7 +1,7 @@
 /** @jest-environment node */
-import { decodeEntities, getPage, newBrowser, submitForm, type Browser } from "@/__tests__/helpers/forms";
-import { startTestApp, type AppServer } from "@/__tests__/helpers/next-server";
-import { currentCode, uniqueName } from "@/__tests__/helpers/users";
+import { decodeEntities, getPage, newBrowser, submitForm, type Browser } from "@/__tests__/kit/forms";
+import { startTestApp, type AppServer } from "@/__tests__/kit/next-server";
+import { currentCode, uniqueName } from "@/__tests__/kit/users";
 import { openFreshDatabase } from "@/__tests__/attacks/fuzz-kit";
 
 // Enrolment as a browser without JavaScript does it, against a real `next

@@ -1,7 +1,7 @@
 // A stand-in for Next.js's request scope, so server actions can run in jest:
 // `next/headers` answers from this in-memory browser (its cookies and
 // request headers). Use with:
-//   jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+//   jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 type CookieOptions = {
   expires?: Date;
   maxAge?: number;

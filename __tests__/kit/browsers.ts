@@ -5,7 +5,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 // requests each keep their own cookies. Unlike request-scope.ts, the request
 // headers carry the jar as a `cookie` header, the way a real browser sends
 // it, so next-auth's auth() reads the session cookie. Use with:
-//   jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+//   jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 type CookieOptions = { expires?: Date | number; maxAge?: number };
 
 export class Browser {

@@ -2,9 +2,9 @@ import { encode } from "next-auth/jwt";
 import { NextRequest, type NextFetchEvent } from "next/server";
 import { loginAction } from "@/app/login/actions";
 import { verifyAction } from "@/app/login/verify/actions";
-import { form, runAction } from "@/__tests__/helpers/request-scope";
-import { currentCode, type TestUser } from "@/__tests__/helpers/users";
-import type { Browser } from "@/__tests__/helpers/browsers";
+import { form, runAction } from "@/__tests__/kit/request-scope";
+import { currentCode, type TestUser } from "@/__tests__/kit/users";
+import type { Browser } from "@/__tests__/kit/browsers";
 import { authConfig } from "@/lib/auth/config";
 import middleware from "@/middleware";
 
