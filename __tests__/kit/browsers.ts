@@ -1,15 +1,24 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 
-// Many browsers at once, for attack tests: `next/headers` answers from the
-// browser whose scope the call runs in (AsyncLocalStorage), so parallel
-// requests each keep their own cookies. Unlike request-scope.ts, the request
-// headers carry the jar as a `cookie` header, the way a real browser sends
-// it, so next-auth's auth() reads the session cookie. Use with:
+// The one stand-in for Next.js's request scope, so server actions and pages
+// run in jest: `next/headers` answers from the browser whose scope the call
+// runs in (Browser.run, AsyncLocalStorage), so parallel requests each keep
+// their own cookies, or from the default `browser` outside any scope. Like a
+// real browser, it drops a cookie set expired or empty and sends its jar as
+// a `cookie` header, so next-auth's auth() reads the session cookie. Use with:
 //   jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
-type CookieOptions = { expires?: Date | number; maxAge?: number };
+export type CookieOptions = {
+  expires?: Date | number;
+  maxAge?: number;
+  httpOnly?: boolean;
+  sameSite?: string | boolean;
+  secure?: boolean;
+};
 
 export class Browser {
   readonly cookies = new Map<string, string>();
+  // The attributes each kept cookie was set with, for tests that check them.
+  readonly cookieOptions = new Map<string, CookieOptions>();
   constructor(
     public ip = "203.0.113.7",
     public userAgent = "jest-attacker",
@@ -31,6 +40,13 @@ export class Browser {
     return headers;
   }
 
+  // A fresh browser from another address: no cookies.
+  reset(ip = "203.0.113.7"): void {
+    this.cookies.clear();
+    this.cookieOptions.clear();
+    this.ip = ip;
+  }
+
   // Runs `work` (an action, a page) as a request from this browser.
   run<T>(work: () => Promise<T>): Promise<T> {
     return scope.run(this, work);
@@ -39,10 +55,11 @@ export class Browser {
 
 const scope = new AsyncLocalStorage<Browser>();
 
+// The browser of tests that play one visitor at a time, outside Browser.run().
+export const browser = new Browser("203.0.113.7", "jest");
+
 function current(): Browser {
-  const browser = scope.getStore();
-  if (!browser) throw new Error("next/headers was called outside Browser.run()");
-  return browser;
+  return scope.getStore() ?? browser;
 }
 
 function expired(options: CookieOptions): boolean {
@@ -51,20 +68,26 @@ function expired(options: CookieOptions): boolean {
 }
 
 const cookieStore = () => {
-  const browser = current();
+  const visitor = current();
   return {
     get: (name: string) => {
-      const value = browser.cookies.get(name);
+      const value = visitor.cookies.get(name);
       return value === undefined ? undefined : { name, value };
     },
-    getAll: () => [...browser.cookies].map(([name, value]) => ({ name, value })),
-    has: (name: string) => browser.cookies.has(name),
+    getAll: () => [...visitor.cookies].map(([name, value]) => ({ name, value })),
+    has: (name: string) => visitor.cookies.has(name),
     set: (name: string, value: string, options: CookieOptions = {}) => {
-      if (expired(options) || value === "") browser.cookies.delete(name);
-      else browser.cookies.set(name, value);
+      if (expired(options) || value === "") {
+        visitor.cookies.delete(name);
+        visitor.cookieOptions.delete(name);
+      } else {
+        visitor.cookies.set(name, value);
+        visitor.cookieOptions.set(name, options);
+      }
     },
     delete: (name: string) => {
-      browser.cookies.delete(name);
+      visitor.cookies.delete(name);
+      visitor.cookieOptions.delete(name);
     },
   };
 };

@@ -116,7 +116,7 @@ describe("verifyAction", () => {
         where: { userId: user.id, type: "sign_in_stopped_at_code" },
       });
       expect(events).toHaveLength(1);
-      expect(events[0].ip).toBe(browser.headers.get("x-forwarded-for"));
+      expect(events[0].ip).toBe(browser.headers().get("x-forwarded-for"));
 
       const folder = path.dirname(notices[0].slice(notices[0].lastIndexOf(": ") + 2));
       const text = await fs.readFile(path.join(folder, "message.txt"), "utf8");

@@ -32,7 +32,7 @@ describe("registerAction", () => {
     const challenge = await db.signInChallenge.findFirstOrThrow({ where: { userId: user.id } });
     expect(challenge.purpose).toBe("enrol");
     expect(decryptSecret(challenge.enrolSecret!)).toMatch(/^[A-Z2-7]{32}$/);
-    expect(browser.cookies.get("2fa-challenge")?.options.httpOnly).toBe(true);
+    expect(browser.cookieOptions.get("2fa-challenge")?.httpOnly).toBe(true);
   });
 
   it("refuses a username taken in another case, keeping the typed values", async () => {
