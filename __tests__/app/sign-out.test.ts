@@ -6,11 +6,11 @@ import { runAction } from "@/__tests__/kit/request-scope";
 import { createEnrolledUser } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
+import { freshIp } from "@/__tests__/kit/names";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 
-let ipCounter = 0;
-const newBrowser = () => new Browser(`198.51.100.${(ipCounter++ % 250) + 1}`);
+const newBrowser = () => new Browser(freshIp());
 
 // getCurrentSession is cached per request (React cache); each call here is a
 // request of its own.

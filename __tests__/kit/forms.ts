@@ -3,6 +3,8 @@
 // a form with React's hidden progressive-enhancement inputs ($ACTION_REF_n,
 // $ACTION_n:k, $ACTION_KEY or $ACTION_ID_...) as multipart/form-data, as
 // bench/forms.mjs does for the benchmark.
+import { sessionCookieName } from "@/lib/auth/session-cookie";
+
 export type Browser = { origin: string; ip: string; cookies: Map<string, string> };
 
 export type Answer = { status: number; location: string | null; html: string; headers: Headers };
@@ -87,7 +89,8 @@ export async function submitForm(
   return postForm(browser, path, hiddenFields(page.html, marker), values);
 }
 
-export const SESSION_COOKIE = "authjs.session-token";
+// Over http (APP_URL in tests), as the app names it.
+export const SESSION_COOKIE = sessionCookieName(false);
 
 // The sign-in's password step; a 303 to the second step's path on success.
 export const enterPassword = (browser: Browser, identifier: string, password: string): Promise<Answer> =>

@@ -8,13 +8,14 @@ import { createChallenge } from "@/lib/server/sign-in/challenge";
 import { db } from "@/lib/server/platform/db";
 import { passwordLimitSubject } from "@/lib/server/sign-in/known-device";
 import { hashPassword } from "@/lib/server/accounts/password";
+import { freshIp } from "@/__tests__/kit/names";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 const login = (fields: Record<string, string | Blob>) => runAction(() => loginAction({}, form(fields)));
 
 beforeEach(() => {
-  browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+  browser.reset(freshIp());
 });
 
 describe("loginAction", () => {

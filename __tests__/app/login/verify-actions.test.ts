@@ -7,13 +7,14 @@ import { browser, form, runAction } from "@/__tests__/kit/request-scope";
 import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/kit/users";
 import { subject as partialSignInSubject } from "@/emails/partial-sign-in";
 import { db } from "@/lib/server/platform/db";
+import { freshIp } from "@/__tests__/kit/names";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 const verify = (fields: Record<string, string | Blob>) => runAction(() => verifyAction({}, form(fields)));
 
 async function passPasswordStep(user: TestUser): Promise<void> {
-  browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+  browser.reset(freshIp());
   const { redirectedTo } = await runAction(() =>
     loginAction({}, form({ identifier: user.username, password: user.password })),
   );

@@ -4,12 +4,13 @@ import { browser, form, runAction } from "@/__tests__/kit/request-scope";
 import { rowCounts, uniqueName } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { decryptSecret } from "@/lib/server/platform/encryption";
+import { freshIp } from "@/__tests__/kit/names";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 const register = (fields: Record<string, string | Blob>) => runAction(() => registerAction({}, form(fields)));
 
-beforeEach(() => browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`));
+beforeEach(() => browser.reset(freshIp()));
 
 describe("registerAction", () => {
   it("creates the account, and an enrolment holding an encrypted TOTP secret, and goes to /setup-2fa", async () => {

@@ -20,14 +20,14 @@ import { db } from "@/lib/server/platform/db";
 import { hashPassword } from "@/lib/server/accounts/password";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
 import { grantNextSessionVersion } from "@/lib/server/sign-in/session-grant";
+import { freshIp } from "@/__tests__/kit/names";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 // next/cache needs Next's request store, which jest has not (security-actions.test.ts checks the call).
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 quietAuthErrors();
 
-let ipCounter = 0;
-const newBrowser = () => new Browser(`198.51.100.${(ipCounter++ % 250) + 1}`);
+const newBrowser = () => new Browser(freshIp());
 const NEW_PASSWORD = "a fresh and quite long passphrase";
 
 // getCurrentSession is cached per request (React cache); each call here is a

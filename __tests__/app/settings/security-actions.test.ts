@@ -17,6 +17,7 @@ import { getPendingReenrolment } from "@/lib/server/factors/reenrolment";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
 import { verifySecondFactor } from "@/lib/server/factors/two-factor";
 import { subject as recoveryCodeUsedSubject } from "@/emails/recovery-code-used";
+import { freshIp } from "@/__tests__/kit/names";
 
 // next/cache needs Next's request store, which jest has not: the call itself is what is checked here,
 // the refreshed page in e2e/settings.spec.ts.
@@ -30,7 +31,7 @@ let row: User;
 
 beforeEach(async () => {
   jest.mocked(revalidatePath).mockClear();
-  browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+  browser.reset(freshIp());
   user = await createEnrolledUser();
   row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   jest.mocked(getCurrentSession).mockResolvedValue({

@@ -4,13 +4,14 @@ import { browser, form, runAction } from "@/__tests__/kit/request-scope";
 import { createEnrolledUser, rowCounts } from "@/__tests__/kit/users";
 import { issueAccessToken } from "@/lib/server/tokens/access-tokens";
 import { db } from "@/lib/server/platform/db";
+import { freshIp } from "@/__tests__/kit/names";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 const check = (fields: Record<string, string | Blob>) =>
   runAction(() => validateTokenAction({}, form(fields)));
 
-beforeEach(() => browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`));
+beforeEach(() => browser.reset(freshIp()));
 
 describe("validateTokenAction", () => {
   it("says valid, for whom and until when", async () => {
