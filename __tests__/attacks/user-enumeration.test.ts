@@ -11,7 +11,7 @@ import { registerAccount } from "@/lib/server/accounts/accounts";
 import { db } from "@/lib/server/platform/db";
 import { hashPassword } from "@/lib/server/accounts/password";
 import { openFreshDatabase, quietMail } from "./fuzz-kit";
-import { formFields, postForm, setCookie } from "./http-forms";
+import { formFields, postForm, setCookie } from "@/__tests__/kit/no-js-forms.mjs";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 const databaseUrl = openFreshDatabase("user-enumeration");
