@@ -31,7 +31,6 @@ import {
   formEntries,
   fuzzRuns,
   nextIp,
-  quietMail,
   rateLimitCounters,
   toFormData,
   unexpectedWrites,
@@ -44,7 +43,6 @@ import {
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 openFreshDatabase("fuzz-account");
 quietAuthErrors();
-quietMail();
 const unhandledRejections = watchUnhandledRejections();
 jest.setTimeout(120_000);
 

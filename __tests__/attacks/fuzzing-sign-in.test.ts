@@ -17,7 +17,6 @@ import {
   formEntries,
   fuzzRuns,
   nextIp,
-  quietMail,
   rateLimitCounters,
   securityEvents,
   toFormData,
@@ -29,7 +28,6 @@ import {
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 openFreshDatabase("fuzz-sign-in");
 quietAuthErrors();
-quietMail();
 const unhandledRejections = watchUnhandledRejections();
 jest.setTimeout(120_000);
 

@@ -10,12 +10,11 @@ import { createEnrolledUser, uniqueName } from "@/__tests__/kit/users";
 import { registerAccount } from "@/lib/server/accounts/accounts";
 import { db } from "@/lib/server/platform/db";
 import { hashPassword } from "@/lib/server/accounts/password";
-import { openFreshDatabase, quietMail } from "./fuzz-kit";
+import { openFreshDatabase } from "./fuzz-kit";
 import { formFields, postForm, setCookie } from "@/__tests__/kit/no-js-forms.mjs";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 const databaseUrl = openFreshDatabase("user-enumeration");
-quietMail();
 jest.setTimeout(600_000);
 
 // User enumeration (ASVS 6.3.8): nothing an attacker sees tells whether an

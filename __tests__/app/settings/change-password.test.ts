@@ -21,6 +21,7 @@ import { hashPassword } from "@/lib/server/accounts/password";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
 import { grantNextSessionVersion } from "@/lib/server/sign-in/session-grant";
 import { freshIp } from "@/__tests__/kit/names";
+import { watchOutbox } from "@/__tests__/kit/outbox";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 // next/cache needs Next's request store, which jest has not (security-actions.test.ts checks the call).
@@ -64,9 +65,10 @@ async function later<T>(seconds: number, work: () => Promise<T>): Promise<T> {
   }
 }
 
+// "subject to address" of each email written to the outbox since the call.
 function mailSpy() {
-  const info = jest.spyOn(console, "info").mockImplementation(() => {});
-  return () => info.mock.calls.map((call) => String(call[0]));
+  const written = watchOutbox();
+  return () => written().map((mail) => `"${mail.subject}" to ${mail.to}`);
 }
 
 describe("changing the password", () => {
