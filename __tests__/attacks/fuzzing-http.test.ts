@@ -4,14 +4,8 @@ import fc from "fast-check";
 import { startTestApp, type AppServer } from "@/__tests__/kit/next-server";
 import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/kit/users";
 import { fuzzRuns, hostileString, openFreshDatabase } from "./fuzz-kit";
-import {
-  formFields,
-  multipartBody,
-  MULTIPART_TYPE,
-  postForm,
-  setCookie,
-  type Field,
-} from "@/__tests__/kit/no-js-forms.mjs";
+import { formFields, multipartBody, MULTIPART_TYPE, postForm, setCookie } from "../kit/no-js-forms.mjs";
+import type { Field } from "../kit/no-js-forms.mjs";
 import { freshIp } from "@/__tests__/kit/names";
 
 // Fuzzing over HTTP against a real `next start`, for what only the server
