@@ -10,7 +10,7 @@ const config = {
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/pg/"],
   globalSetup: "<rootDir>/__tests__/setup/global-setup.mjs",
   globalTeardown: "<rootDir>/__tests__/setup/global-teardown.mjs",
-  setupFiles: ["<rootDir>/__tests__/setup/env.ts"],
+  setupFiles: ["<rootDir>/__tests__/setup/env.ts", "<rootDir>/__tests__/setup/quiet-mail.ts"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup/matchers.ts", "<rootDir>/__tests__/setup/disconnect.ts"],
   moduleNameMapper: {
     "^@/(.*)$": "<rootDir>/$1",

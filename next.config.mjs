@@ -29,7 +29,7 @@ function appHost() {
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Test suites build into a folder of their own (__tests__/helpers/next-server.ts).
+  // Test suites build into a folder of their own (__tests__/kit/next-server.ts).
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   reactStrictMode: true,

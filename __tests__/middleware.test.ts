@@ -1,10 +1,10 @@
 /** @jest-environment node */
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
-import { SESSION_RENEW_AFTER_SECONDS } from "@/lib/auth/session-cookie";
+import { SESSION_RENEW_AFTER_SECONDS, sessionCookieName } from "@/lib/auth/session-cookie";
 import middleware from "@/middleware";
 
-const COOKIE = "authjs.session-token";
+const COOKIE = sessionCookieName(false);
 const claims = { sub: "user-1", sv: 0, mfa: true, sid: "session-1", at: Math.floor(Date.now() / 1000) };
 
 const session = (): Promise<string> =>

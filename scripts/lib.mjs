@@ -84,7 +84,7 @@ export function ensureSqliteFolder(url) {
 // The generated client is built for one provider; regenerate it when the
 // configured database is of the other kind. It is looked up the way the app's
 // `@prisma/client` finds it, so a resolution hook that points the app at
-// another client (__tests__/helpers/prisma-client-pg-hook.cjs in the
+// another client (__tests__/kit/prisma-client-pg-hook.cjs in the
 // PostgreSQL test runs) is followed here too.
 export function ensureClientProvider(url) {
   const wanted = isPostgres(url) ? "postgresql" : "sqlite";

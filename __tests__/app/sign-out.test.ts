@@ -1,16 +1,16 @@
 /** @jest-environment node */
 import { signOutAction } from "@/app/_components/sign-out-action";
-import { signInFully, SESSION_COOKIE } from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser } from "@/__tests__/helpers/users";
+import { signInFully, SESSION_COOKIE } from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
+import { freshIp } from "@/__tests__/kit/names";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 
-let ipCounter = 0;
-const newBrowser = () => new Browser(`198.51.100.${(ipCounter++ % 250) + 1}`);
+const newBrowser = () => new Browser(freshIp());
 
 // getCurrentSession is cached per request (React cache); each call here is a
 // request of its own.

@@ -2,15 +2,15 @@
 import { loginAction } from "@/app/login/actions";
 import { verifyAction } from "@/app/login/verify/actions";
 import { regenerateRecoveryCodesAction } from "@/app/settings/security/actions";
-import { CHALLENGE_COOKIE, freshIp, quietAuthErrors, SESSION_COOKIE } from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, type TestUser } from "@/__tests__/helpers/users";
+import { CHALLENGE_COOKIE, freshIp, quietAuthErrors, SESSION_COOKIE } from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, type TestUser } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { passwordLimitSubject } from "@/lib/server/sign-in/known-device";
 import { generateTotpCode } from "@/lib/server/factors/totp";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 // next/cache needs Next's request store, which jest has not.
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 quietAuthErrors();

@@ -1,15 +1,14 @@
 /** @jest-environment node */
-import fs from "node:fs";
-import path from "node:path";
 import { sendEmailCodeAction, verifyAction } from "@/app/login/verify/actions";
-import { freshIp, passPasswordStep, quietAuthErrors, SESSION_COOKIE } from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
+import { freshIp, passPasswordStep, quietAuthErrors, SESSION_COOKIE } from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/kit/users";
 import { MAX_PENDING_CHALLENGES } from "@/lib/server/policy";
 import { db } from "@/lib/server/platform/db";
+import { watchOutbox } from "@/__tests__/kit/outbox";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 quietAuthErrors();
 jest.setTimeout(60_000);
 
@@ -48,19 +47,11 @@ const EXACTLY_ONE = { withCookie: 1, consumedChallenges: 1, signInEvents: 1 };
 
 // The browser's newest "Your sign-in code" email in the local outbox.
 async function emailedCode(browser: Browser, user: TestUser): Promise<string> {
-  const logged: string[] = [];
-  const info = jest.spyOn(console, "info").mockImplementation((line: unknown) => {
-    logged.push(String(line));
-  });
-  try {
-    const { redirectedTo } = await browser.run(() => runAction(() => sendEmailCodeAction({}, form({}))));
-    expect(redirectedTo).toMatch(/^\/login\/verify\?method=email&sent=1/);
-  } finally {
-    info.mockRestore();
-  }
-  const line = logged.find((entry) => entry.includes('"Your sign-in code"') && entry.includes(user.email));
-  const file = line?.slice(line.lastIndexOf(": ") + 2) as string;
-  const text = fs.readFileSync(path.join(path.dirname(file), "message.txt"), "utf8");
+  const written = watchOutbox();
+  const { redirectedTo } = await browser.run(() => runAction(() => sendEmailCodeAction({}, form({}))));
+  expect(redirectedTo).toMatch(/^\/login\/verify\?method=email&sent=1/);
+  const text = written().find((mail) => mail.subject === "Your sign-in code" && mail.to === user.email)
+    ?.text as string;
   return /\b(\d{6})\b/.exec(text)?.[1] as string;
 }
 

@@ -1,10 +1,11 @@
 /** @jest-environment node */
 import http from "node:http";
-import { startTestApp, type AppServer } from "@/__tests__/helpers/next-server";
-import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
+import { startTestApp, type AppServer } from "@/__tests__/kit/next-server";
+import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { openFreshDatabase } from "./fuzz-kit";
-import { formFields, multipartBody, MULTIPART_TYPE, postForm, setCookie, type Field } from "./http-forms";
+import { formFields, multipartBody, MULTIPART_TYPE, postForm, setCookie } from "../kit/no-js-forms.mjs";
+import type { Field } from "../kit/no-js-forms.mjs";
 
 // CSRF and cookie hardening against a real `next start` (ASVS 3.3.1-3.3.4,
 // 3.5.1-3.5.3): browsers post forms without JavaScript the way they do in a

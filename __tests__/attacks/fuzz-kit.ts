@@ -1,8 +1,8 @@
 import { Prisma } from "@prisma/client";
 import fc from "fast-check";
-import type { Browser } from "@/__tests__/helpers/browsers";
-import { freshSqliteUrl } from "@/__tests__/helpers/next-server";
-import { runAction } from "@/__tests__/helpers/request-scope";
+import type { Browser } from "@/__tests__/kit/browsers";
+import { freshSqliteUrl } from "@/__tests__/kit/next-server";
+import { runAction } from "@/__tests__/kit/request-scope";
 import { db } from "@/lib/server/platform/db";
 
 // Shared pieces of the fuzzing suites: hostile inputs, and a check that an
@@ -282,16 +282,3 @@ export const cookieValue: fc.Arbitrary<string> = fc.oneof(
   fc.stringMatching(/^[!#-+\--:<-[\]-~]{0,300}$/),
   fc.constantFrom("", "null", "undefined", "a".repeat(4000), "eyJhbGciOiJub25lIn0.e30."),
 );
-
-// The local outbox prints a line per email; fuzzing sends many.
-export function quietMail(): void {
-  let spy: jest.SpyInstance | undefined;
-  beforeEach(() => {
-    const original = console.info.bind(console);
-    spy = jest.spyOn(console, "info").mockImplementation((...args: unknown[]) => {
-      if (typeof args[0] === "string" && args[0].startsWith("[mail] ")) return;
-      original(...args);
-    });
-  });
-  afterEach(() => spy?.mockRestore());
-}

@@ -15,9 +15,9 @@ import {
   sendSetupEmailCodeAction,
 } from "@/app/setup-2fa/actions";
 import { emailTokenAction, issueTokenAction } from "@/app/token/actions";
-import { quietAuthErrors, SESSION_COOKIE, signInFully } from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { createEnrolledUser, uniqueName, type TestUser } from "@/__tests__/helpers/users";
+import { quietAuthErrors, SESSION_COOKIE, signInFully } from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { createEnrolledUser, uniqueName, type TestUser } from "@/__tests__/kit/users";
 import { registerAccount } from "@/lib/server/accounts/accounts";
 import { createChallenge } from "@/lib/server/sign-in/challenge";
 import { db } from "@/lib/server/platform/db";
@@ -31,7 +31,6 @@ import {
   formEntries,
   fuzzRuns,
   nextIp,
-  quietMail,
   rateLimitCounters,
   toFormData,
   unexpectedWrites,
@@ -41,10 +40,9 @@ import {
   type FormEntries,
 } from "./fuzz-kit";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 openFreshDatabase("fuzz-account");
 quietAuthErrors();
-quietMail();
 const unhandledRejections = watchUnhandledRejections();
 jest.setTimeout(120_000);
 

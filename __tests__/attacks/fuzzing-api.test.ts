@@ -6,9 +6,9 @@ import { GET as authGet, POST as authPost } from "@/app/api/auth/[...nextauth]/r
 import { GET as me, POST as mePost } from "@/app/api/me/route";
 import { GET as validateGet, POST as validate } from "@/app/api/token/validate/route";
 import { validateTokenAction } from "@/app/token_input/actions";
-import { base64url, quietAuthErrors, SESSION_COOKIE } from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { createEnrolledUser } from "@/__tests__/helpers/users";
+import { base64url, quietAuthErrors, SESSION_COOKIE } from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { createEnrolledUser } from "@/__tests__/kit/users";
 import { ACCESS_TOKEN_TYPE } from "@/lib/server/tokens/access-tokens";
 import middleware from "@/middleware";
 import {
@@ -29,7 +29,7 @@ import {
   type Allowance,
 } from "./fuzz-kit";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 openFreshDatabase("fuzz-api");
 quietAuthErrors();
 const unhandledRejections = watchUnhandledRejections();

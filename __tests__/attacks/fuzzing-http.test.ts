@@ -1,10 +1,12 @@
 /** @jest-environment node */
 import http from "node:http";
 import fc from "fast-check";
-import { startTestApp, type AppServer } from "@/__tests__/helpers/next-server";
-import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
+import { startTestApp, type AppServer } from "@/__tests__/kit/next-server";
+import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/kit/users";
 import { fuzzRuns, hostileString, openFreshDatabase } from "./fuzz-kit";
-import { formFields, multipartBody, MULTIPART_TYPE, postForm, setCookie, type Field } from "./http-forms";
+import { formFields, multipartBody, MULTIPART_TYPE, postForm, setCookie } from "../kit/no-js-forms.mjs";
+import type { Field } from "../kit/no-js-forms.mjs";
+import { freshIp } from "@/__tests__/kit/names";
 
 // Fuzzing over HTTP against a real `next start`, for what only the server
 // sees: wrong content types, broken multipart bodies, forged action ids and
@@ -20,8 +22,6 @@ let session: string;
 let keptSession: string;
 // Next.js's limit for a server action's body.
 const MAX_BODY = 1024 * 1024;
-let ipCounter = 0;
-const nextIp = () => `198.18.9.${(ipCounter++ % 250) + 1}`;
 
 // The pages with forms, and a field of each form to find it by.
 const FORMS: [page: string, field: string][] = [
@@ -139,7 +139,7 @@ describe("fuzzing the server actions over HTTP", () => {
         actionHeader,
         fc.boolean(),
         async ([target, payload], type, action, signedIn) => {
-          const headers: Record<string, string> = { origin: app.origin, "x-forwarded-for": nextIp() };
+          const headers: Record<string, string> = { origin: app.origin, "x-forwarded-for": freshIp() };
           if (type) headers["content-type"] = type;
           if (action !== null) headers["next-action"] = action;
           if (signedIn) headers.cookie = session;
@@ -217,7 +217,7 @@ describe("oversized API bodies over HTTP", () => {
     });
     const response = await fetch(`${app.origin}/api/token/validate`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-forwarded-for": nextIp() },
+      headers: { "content-type": "application/json", "x-forwarded-for": freshIp() },
       body: stream,
       duplex: "half",
     } as RequestInit);
@@ -298,7 +298,7 @@ describe("bad input that Next.js answered with a 500", () => {
     withoutStackTrace(() =>
       fetch(`${app.origin}${path}`, {
         method: "POST",
-        headers: { origin: app.origin, "x-forwarded-for": nextIp(), ...headers },
+        headers: { origin: app.origin, "x-forwarded-for": freshIp(), ...headers },
         body,
         redirect: "manual",
         duplex: "half",
@@ -484,7 +484,7 @@ describe("server actions whose Host or X-Forwarded-Host differs from their Origi
     const body = multipartBody([...hidden, ["identifier", user.username], ["password", user.password]]);
     return postWithHost(
       "/login",
-      { "content-type": MULTIPART_TYPE, "x-forwarded-for": nextIp(), ...headers },
+      { "content-type": MULTIPART_TYPE, "x-forwarded-for": freshIp(), ...headers },
       body,
     );
   };

@@ -4,9 +4,9 @@ import { signOutAction } from "@/app/_components/sign-out-action";
 import { loginAction } from "@/app/login/actions";
 import { sendEmailCodeAction, verifyAction } from "@/app/login/verify/actions";
 import { registerAction } from "@/app/register/actions";
-import { quietAuthErrors, SESSION_COOKIE } from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { createEnrolledUser, type TestUser } from "@/__tests__/helpers/users";
+import { quietAuthErrors, SESSION_COOKIE } from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { createEnrolledUser, type TestUser } from "@/__tests__/kit/users";
 import { createChallenge } from "@/lib/server/sign-in/challenge";
 import { db } from "@/lib/server/platform/db";
 import {
@@ -17,7 +17,6 @@ import {
   formEntries,
   fuzzRuns,
   nextIp,
-  quietMail,
   rateLimitCounters,
   securityEvents,
   toFormData,
@@ -26,10 +25,9 @@ import {
   watchUnhandledRejections,
 } from "./fuzz-kit";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 openFreshDatabase("fuzz-sign-in");
 quietAuthErrors();
-quietMail();
 const unhandledRejections = watchUnhandledRejections();
 jest.setTimeout(120_000);
 

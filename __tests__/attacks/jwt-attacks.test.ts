@@ -20,15 +20,15 @@ import {
   SESSION_COOKIE,
   signInFully,
   throughMiddleware,
-} from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, type TestUser } from "@/__tests__/helpers/users";
+} from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, type TestUser } from "@/__tests__/kit/users";
 import { currentAccessToken, type AccessTokenClaims } from "@/lib/server/tokens/access-tokens";
 import { db } from "@/lib/server/platform/db";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 quietAuthErrors();
 
 // The attacker's own keys: nothing of the app's is known to them.

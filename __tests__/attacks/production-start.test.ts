@@ -12,7 +12,7 @@ import {
   root,
   spawnApp,
   TEST_DIST_DIR,
-} from "@/__tests__/helpers/next-server";
+} from "@/__tests__/kit/next-server";
 
 // Production refuses to start without real secrets (SECURITY.md "Other
 // promises and their tests", ASVS 13.3.1): `next start` with a missing or

@@ -31,15 +31,15 @@ import {
   SESSION_COOKIE,
   signInFully,
   throughMiddleware,
-} from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
+} from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
 import { NextRequest } from "next/server";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 quietAuthErrors();
 
 // Skipping the second step (ASVS 6.3.3, 7.2.1): each way an attacker might

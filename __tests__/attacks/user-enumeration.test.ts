@@ -3,19 +3,18 @@ import { performance } from "node:perf_hooks";
 import { loginAction } from "@/app/login/actions";
 import { sendEmailCodeAction, verifyAction } from "@/app/login/verify/actions";
 import { registerAction } from "@/app/register/actions";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { startTestApp, type AppServer } from "@/__tests__/helpers/next-server";
-import { form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, uniqueName } from "@/__tests__/helpers/users";
+import { Browser } from "@/__tests__/kit/browsers";
+import { startTestApp, type AppServer } from "@/__tests__/kit/next-server";
+import { form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, uniqueName } from "@/__tests__/kit/users";
 import { registerAccount } from "@/lib/server/accounts/accounts";
 import { db } from "@/lib/server/platform/db";
 import { hashPassword } from "@/lib/server/accounts/password";
-import { openFreshDatabase, quietMail } from "./fuzz-kit";
-import { formFields, postForm, setCookie } from "./http-forms";
+import { openFreshDatabase } from "./fuzz-kit";
+import { formFields, postForm, setCookie } from "@/__tests__/kit/no-js-forms.mjs";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 const databaseUrl = openFreshDatabase("user-enumeration");
-quietMail();
 jest.setTimeout(600_000);
 
 // User enumeration (ASVS 6.3.8): nothing an attacker sees tells whether an

@@ -1,5 +1,5 @@
 /** @jest-environment node */
-import { startSmtpServer, type TestServer } from "@/__tests__/helpers/smtp-server";
+import { startSmtpServer, type TestServer } from "@/__tests__/kit/smtp-server";
 import type { RequestContext } from "@/lib/server/platform/request-context";
 
 // The security notices as they arrive over real SMTP, built from a request's

@@ -11,10 +11,10 @@ import {
   SESSION_COOKIE,
   type Answer,
   type Browser,
-} from "../helpers/forms";
-import { freePort, root, type AppServer } from "../helpers/next-server";
-import { startAppOnPostgres } from "../helpers/pg-app";
-import { createEnrolledUser, currentCode } from "../helpers/users";
+} from "../kit/forms";
+import { freePort, root, type AppServer } from "../kit/next-server";
+import { startAppOnPostgres } from "../kit/pg-app";
+import { createEnrolledUser, currentCode } from "../kit/users";
 
 // Runs only under `npm run test:pg`: a reverse proxy from Debian (nginx,
 // Caddy), started by the test as a process of its own, in front of two

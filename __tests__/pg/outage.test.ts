@@ -1,10 +1,10 @@
 /** @jest-environment node */
 import { GET as me } from "@/app/api/me/route";
 import { createPrismaClient, isDatabaseUnavailable } from "@/lib/server/platform/db";
-import { startRelay, viaRelay, type Relay } from "../helpers/tcp-relay";
+import { startRelay, viaRelay, type Relay } from "../kit/tcp-relay";
 
 // Runs only under `npm run test:pg`: the app reaches PostgreSQL through a TCP
-// relay (__tests__/helpers/tcp-relay.ts) that the test cuts and restores.
+// relay (__tests__/kit/tcp-relay.ts) that the test cuts and restores.
 describe("a PostgreSQL outage", () => {
   const target = new URL(process.env.DATABASE_URL as string);
   let relay: Relay;

@@ -3,9 +3,9 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { enterPassword, newBrowser } from "../helpers/forms";
-import { root, type AppServer } from "../helpers/next-server";
-import { startAppOnPostgres } from "../helpers/pg-app";
+import { enterPassword, newBrowser } from "../kit/forms";
+import { root, type AppServer } from "../kit/next-server";
+import { startAppOnPostgres } from "../kit/pg-app";
 
 // Runs only under `npm run test:pg`: a parallel deploy starts every instance
 // at once, each through `npm start` (scripts/migrate.mjs, then next start), on

@@ -10,10 +10,11 @@ import {
   SESSION_COOKIE,
   submitForm,
   type Browser,
-} from "../helpers/forms";
-import type { AppServer } from "../helpers/next-server";
-import { startAppOnPostgres } from "../helpers/pg-app";
-import { createEnrolledUser, currentCode, type TestUser } from "../helpers/users";
+} from "../kit/forms";
+import type { AppServer } from "../kit/next-server";
+import { startAppOnPostgres } from "../kit/pg-app";
+import { createEnrolledUser, currentCode, type TestUser } from "../kit/users";
+import { freshIp } from "@/__tests__/kit/names";
 
 // Runs only under `npm run test:pg`: two `next start` processes of the
 // production build share the run's PostgreSQL database, and every scenario
@@ -22,10 +23,9 @@ import { createEnrolledUser, currentCode, type TestUser } from "../helpers/users
 let serverA: AppServer;
 let serverB: AppServer;
 let database: pg.Client;
-let nextIp = 1;
 
 // Each browser gets an address of its own, so per-IP limits stay out of the way.
-const browserOn = (server: AppServer): Browser => newBrowser(server.origin, `198.51.100.${nextIp++}`);
+const browserOn = (server: AppServer): Browser => newBrowser(server.origin, freshIp());
 
 const count = async (sql: string, values: unknown[]): Promise<number> =>
   (await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, values)).rows[0].n;

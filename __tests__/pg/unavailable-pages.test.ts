@@ -1,10 +1,10 @@
 /** @jest-environment node */
 import { UNAVAILABLE_MESSAGE } from "@/lib/server/platform/unavailable";
-import { enterCode, enterPassword, getPage, newBrowser, SESSION_COOKIE, submitForm } from "../helpers/forms";
-import type { AppServer } from "../helpers/next-server";
-import { startAppOnPostgres } from "../helpers/pg-app";
-import { startRelay, viaRelay, type Relay } from "../helpers/tcp-relay";
-import { createEnrolledUser, currentCode } from "../helpers/users";
+import { enterCode, enterPassword, getPage, newBrowser, SESSION_COOKIE, submitForm } from "../kit/forms";
+import type { AppServer } from "../kit/next-server";
+import { startAppOnPostgres } from "../kit/pg-app";
+import { startRelay, viaRelay, type Relay } from "../kit/tcp-relay";
+import { createEnrolledUser, currentCode } from "../kit/users";
 
 // Runs only under `npm run test:pg`: a real `next start` reaches PostgreSQL
 // through a TCP relay that the test cuts and restores, as a network outage

@@ -2,18 +2,18 @@
 import { signOutAction } from "@/app/_components/sign-out-action";
 import { GET as authGet, POST as authPost } from "@/app/api/auth/[...nextauth]/route";
 import { changePasswordAction, signOutEverywhereAction } from "@/app/settings/security/actions";
-import { quietAuthErrors, SESSION_COOKIE, signInFully } from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
+import { quietAuthErrors, SESSION_COOKIE, signInFully } from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/kit/users";
+import { freshIp } from "@/__tests__/kit/names";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 // next/cache needs Next's request store, which jest has not (security-actions.test.ts checks the call).
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 quietAuthErrors();
 
-let ipCounter = 0;
-const newBrowser = () => new Browser(`198.51.100.${(ipCounter++ % 250) + 1}`);
+const newBrowser = () => new Browser(freshIp());
 
 // GET /api/auth/session as `browser` sends it, through the app's route.
 async function getSession(browser: Browser): Promise<{ body: unknown; setCookie: string[] }> {

@@ -1,13 +1,11 @@
 /** @jest-environment node */
 import { GET as me, POST as mePost } from "@/app/api/me/route";
 import { GET as validateGet, POST as validate } from "@/app/api/token/validate/route";
-import { createEnrolledUser } from "@/__tests__/helpers/users";
+import { createEnrolledUser } from "@/__tests__/kit/users";
 import { revokeAllSessions } from "@/lib/server/accounts/accounts";
 import { issueAccessToken } from "@/lib/server/tokens/access-tokens";
 import { db } from "@/lib/server/platform/db";
-
-let ipCounter = 0;
-const freshIp = () => `192.0.2.${(ipCounter++ % 250) + 1}`;
+import { freshIp } from "@/__tests__/kit/names";
 
 function request(path: string, init: RequestInit & { ip?: string } = {}): Request {
   const headers = new Headers(init.headers);

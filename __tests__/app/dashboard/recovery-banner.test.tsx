@@ -4,12 +4,12 @@ import { renderToStaticMarkup } from "react-dom/server";
 import DashboardPage from "@/app/dashboard/page";
 import { verifyAction } from "@/app/login/verify/actions";
 import { regenerateRecoveryCodesAction } from "@/app/settings/security/actions";
-import { freshIp, passPasswordStep, signInFully } from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/helpers/users";
+import { freshIp, passPasswordStep, signInFully } from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/kit/users";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 // next/cache needs Next's request store, which jest has not.
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 

@@ -2,19 +2,20 @@
 import bcrypt from "bcryptjs";
 import { loginAction } from "@/app/login/actions";
 import { verifyAction } from "@/app/login/verify/actions";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, rowCounts, uniqueName } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, rowCounts, uniqueName } from "@/__tests__/kit/users";
 import { createChallenge } from "@/lib/server/sign-in/challenge";
 import { db } from "@/lib/server/platform/db";
 import { passwordLimitSubject } from "@/lib/server/sign-in/known-device";
 import { hashPassword } from "@/lib/server/accounts/password";
+import { freshIp } from "@/__tests__/kit/names";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 const login = (fields: Record<string, string | Blob>) => runAction(() => loginAction({}, form(fields)));
 
 beforeEach(() => {
-  browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+  browser.reset(freshIp());
 });
 
 describe("loginAction", () => {
@@ -25,12 +26,15 @@ describe("loginAction", () => {
       password: user.password,
     });
     expect(redirectedTo).toBe("/login/verify?callbackUrl=%2Fdashboard");
-    const cookie = browser.cookies.get("2fa-challenge");
-    expect(cookie?.options).toMatchObject({ httpOnly: true, sameSite: "lax" });
+    const cookie = {
+      value: browser.cookies.get("2fa-challenge"),
+      options: browser.cookieOptions.get("2fa-challenge"),
+    };
+    expect(cookie.options).toMatchObject({ httpOnly: true, sameSite: "lax" });
     const challenge = await db.signInChallenge.findFirst({ where: { userId: user.id } });
     expect(challenge).toMatchObject({ purpose: "signin", consumedAt: null, verifiedAt: null });
     // Only the token's hash is stored.
-    expect(challenge?.tokenHash).not.toBe(cookie?.value);
+    expect(challenge?.tokenHash).not.toBe(cookie.value);
     expect(challenge!.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(5 * 60_000);
   });
 
@@ -196,7 +200,7 @@ describe("loginAction", () => {
       for (let i = 0; i < 5; i++) {
         browser.reset(`198.51.100.${220 + i}`);
         await login({ identifier: user.username, password: user.password });
-        cookies.push(browser.cookies.get("2fa-challenge")?.value ?? "");
+        cookies.push(browser.cookies.get("2fa-challenge") ?? "");
         const ids = (await db.signInChallenge.findMany({ where: { userId: user.id } })).map((row) => row.id);
         created.push(...ids.filter((id) => !created.includes(id)));
       }
@@ -204,7 +208,7 @@ describe("loginAction", () => {
       expect((await pending(user.id)).map((row) => row.id)).toEqual(created.slice(2));
       // The removed sign-in's browser is sent back to the password step; the newest goes on.
       browser.reset("198.51.100.230");
-      browser.cookies.set("2fa-challenge", { value: cookies[0], options: {} });
+      browser.cookies.set("2fa-challenge", cookies[0]);
       expect(
         (await runAction(() => verifyAction({}, form({ method: "totp", code: "000000" })))).redirectedTo,
       ).toBe("/login?expired=1");

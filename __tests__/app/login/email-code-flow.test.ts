@@ -7,14 +7,15 @@ import {
   continueAfterSetupAction,
   sendSetupEmailCodeAction,
 } from "@/app/setup-2fa/actions";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { startSmtpServer, type Received, type TestServer } from "@/__tests__/helpers/smtp-server";
-import { createEnrolledUser, uniqueName, type TestUser } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { startSmtpServer, type Received, type TestServer } from "@/__tests__/kit/smtp-server";
+import { createEnrolledUser, uniqueName, type TestUser } from "@/__tests__/kit/users";
 import { getPendingChallenge } from "@/lib/server/sign-in/challenge";
 import { db } from "@/lib/server/platform/db";
 import { getShownRecoveryCodes } from "@/lib/server/factors/enrolment";
+import { freshIp } from "@/__tests__/kit/names";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 // revalidatePath needs Next's request store, which jest has not: the browser suite sees its effect.
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 
@@ -33,7 +34,7 @@ const verifyEmail = (code: string) => runAction(() => verifyAction({}, form({ me
 const hasSession = () => [...browser.cookies.keys()].some((name) => name.includes("session-token"));
 
 async function passPasswordStep(user: TestUser): Promise<void> {
-  browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+  browser.reset(freshIp());
   const { redirectedTo } = await runAction(() =>
     loginAction({}, form({ identifier: user.username, password: user.password })),
   );
@@ -108,7 +109,7 @@ describe("signing in with an emailed code", () => {
 
 describe("choosing emailed codes at enrolment", () => {
   it("confirms the address with a first code, then shows recovery codes and signs in", async () => {
-    browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+    browser.reset(freshIp());
     const name = uniqueName("mail");
     await runAction(() =>
       registerAction(

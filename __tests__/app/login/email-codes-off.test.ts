@@ -1,12 +1,12 @@
 /** @jest-environment node */
 import { loginAction } from "@/app/login/actions";
 import { sendEmailCodeAction, verifyAction } from "@/app/login/verify/actions";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { issueEmailCode } from "@/lib/server/factors/email-codes";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 beforeAll(() => {
   // Read on first use of the environment, which no test has made yet.

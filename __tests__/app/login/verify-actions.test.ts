@@ -3,17 +3,19 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { loginAction } from "@/app/login/actions";
 import { verifyAction } from "@/app/login/verify/actions";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/kit/users";
 import { subject as partialSignInSubject } from "@/emails/partial-sign-in";
 import { db } from "@/lib/server/platform/db";
+import { freshIp } from "@/__tests__/kit/names";
+import { watchOutbox } from "@/__tests__/kit/outbox";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 const verify = (fields: Record<string, string | Blob>) => runAction(() => verifyAction({}, form(fields)));
 
 async function passPasswordStep(user: TestUser): Promise<void> {
-  browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+  browser.reset(freshIp());
   const { redirectedTo } = await runAction(() =>
     loginAction({}, form({ identifier: user.username, password: user.password })),
   );
@@ -71,8 +73,11 @@ describe("verifyAction", () => {
 
   describe("after the right password (ASVS 6.3.5)", () => {
     // Every console line the sign-in writes, and the outbox files its emails went to.
+    // The console output (to check it names no code) and the emails written
+    // to the outbox meanwhile.
     function watchOutput() {
       const lines: string[] = [];
+      const mailed = watchOutbox();
       const spies = (["info", "log", "warn", "error"] as const).map((level) =>
         jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
           lines.push(args.map(String).join(" "));
@@ -80,13 +85,12 @@ describe("verifyAction", () => {
       );
       return {
         lines,
+        mailed,
         restore: () => spies.forEach((spy) => spy.mockRestore()),
       };
     }
-    const noticesTo = (lines: string[], email: string) =>
-      lines.filter(
-        (line) => line.startsWith("[mail] ") && line.includes(partialSignInSubject) && line.includes(email),
-      );
+    const noticesTo = (output: ReturnType<typeof watchOutput>, email: string) =>
+      output.mailed().filter((mail) => mail.subject === partialSignInSubject && mail.to === email);
 
     async function wrongCodes(user: TestUser, count: number): Promise<string[]> {
       const valid = await Promise.all([-1, 0, 1].map((step) => currentCode(user.secret, step)));
@@ -110,15 +114,15 @@ describe("verifyAction", () => {
       } finally {
         output.restore();
       }
-      const notices = noticesTo(output.lines, user.email);
+      const notices = noticesTo(output, user.email);
       expect(notices).toHaveLength(1);
       const events = await db.securityEvent.findMany({
         where: { userId: user.id, type: "sign_in_stopped_at_code" },
       });
       expect(events).toHaveLength(1);
-      expect(events[0].ip).toBe(browser.headers.get("x-forwarded-for"));
+      expect(events[0].ip).toBe(browser.headers().get("x-forwarded-for"));
 
-      const folder = path.dirname(notices[0].slice(notices[0].lastIndexOf(": ") + 2));
+      const folder = notices[0].folder;
       const text = await fs.readFile(path.join(folder, "message.txt"), "utf8");
       const html = await fs.readFile(path.join(folder, "message.html"), "utf8");
       expect(text).toContain("Someone entered the right password for your account, then 5 wrong codes");
@@ -149,7 +153,7 @@ describe("verifyAction", () => {
       } finally {
         output.restore();
       }
-      expect(noticesTo(output.lines, user.email)).toHaveLength(1);
+      expect(noticesTo(output, user.email)).toHaveLength(1);
       expect(
         await db.securityEvent.count({ where: { userId: user.id, type: "sign_in_stopped_at_code" } }),
       ).toBe(1);
@@ -163,7 +167,7 @@ describe("verifyAction", () => {
           await passPasswordStep(user);
           await wrongCodes(user, count);
         }
-        return noticesTo(output.lines, user.email).length;
+        return noticesTo(output, user.email).length;
       };
       try {
         // Four, a fresh sign-in, then the fifth wrong code: the owner hears of it.
@@ -201,7 +205,7 @@ describe("verifyAction", () => {
       } finally {
         output.restore();
       }
-      expect(noticesTo(output.lines, user.email)).toEqual([]);
+      expect(noticesTo(output, user.email)).toEqual([]);
       expect(
         await db.securityEvent.count({ where: { userId: user.id, type: "sign_in_stopped_at_code" } }),
       ).toBe(0);

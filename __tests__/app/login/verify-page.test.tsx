@@ -2,12 +2,13 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { loginAction } from "@/app/login/actions";
 import VerifyPage from "@/app/login/verify/page";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { startSmtpServer, type TestServer } from "@/__tests__/helpers/smtp-server";
-import { createEnrolledUser, type TestUser } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { startSmtpServer, type TestServer } from "@/__tests__/kit/smtp-server";
+import { createEnrolledUser, type TestUser } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
+import { freshIp } from "@/__tests__/kit/names";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 let smtp: TestServer;
 
@@ -24,7 +25,7 @@ async function emailUser(): Promise<TestUser> {
 }
 
 async function passPasswordStep(user: TestUser): Promise<void> {
-  browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+  browser.reset(freshIp());
   const { redirectedTo } = await runAction(() =>
     loginAction({}, form({ identifier: user.username, password: user.password })),
   );

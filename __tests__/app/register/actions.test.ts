@@ -1,15 +1,16 @@
 /** @jest-environment node */
 import { registerAction } from "@/app/register/actions";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { rowCounts, uniqueName } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { rowCounts, uniqueName } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { decryptSecret } from "@/lib/server/platform/encryption";
+import { freshIp } from "@/__tests__/kit/names";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 const register = (fields: Record<string, string | Blob>) => runAction(() => registerAction({}, form(fields)));
 
-beforeEach(() => browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`));
+beforeEach(() => browser.reset(freshIp()));
 
 describe("registerAction", () => {
   it("creates the account, and an enrolment holding an encrypted TOTP secret, and goes to /setup-2fa", async () => {
@@ -32,7 +33,7 @@ describe("registerAction", () => {
     const challenge = await db.signInChallenge.findFirstOrThrow({ where: { userId: user.id } });
     expect(challenge.purpose).toBe("enrol");
     expect(decryptSecret(challenge.enrolSecret!)).toMatch(/^[A-Z2-7]{32}$/);
-    expect(browser.cookies.get("2fa-challenge")?.options.httpOnly).toBe(true);
+    expect(browser.cookieOptions.get("2fa-challenge")?.httpOnly).toBe(true);
   });
 
   it("refuses a username taken in another case, keeping the typed values", async () => {

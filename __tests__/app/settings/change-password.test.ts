@@ -10,24 +10,25 @@ import {
   quietAuthErrors,
   SESSION_COOKIE,
   signInFully,
-} from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
+} from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/kit/users";
 import { subject as passwordChangedSubject } from "@/emails/password-changed";
 import { issueAccessToken, validateAccessToken } from "@/lib/server/tokens/access-tokens";
 import { db } from "@/lib/server/platform/db";
 import { hashPassword } from "@/lib/server/accounts/password";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
 import { grantNextSessionVersion } from "@/lib/server/sign-in/session-grant";
+import { freshIp } from "@/__tests__/kit/names";
+import { watchOutbox } from "@/__tests__/kit/outbox";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 // next/cache needs Next's request store, which jest has not (security-actions.test.ts checks the call).
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 quietAuthErrors();
 
-let ipCounter = 0;
-const newBrowser = () => new Browser(`198.51.100.${(ipCounter++ % 250) + 1}`);
+const newBrowser = () => new Browser(freshIp());
 const NEW_PASSWORD = "a fresh and quite long passphrase";
 
 // getCurrentSession is cached per request (React cache); each call here is a
@@ -64,9 +65,10 @@ async function later<T>(seconds: number, work: () => Promise<T>): Promise<T> {
   }
 }
 
+// "subject to address" of each email written to the outbox since the call.
 function mailSpy() {
-  const info = jest.spyOn(console, "info").mockImplementation(() => {});
-  return () => info.mock.calls.map((call) => String(call[0]));
+  const written = watchOutbox();
+  return () => written().map((mail) => `"${mail.subject}" to ${mail.to}`);
 }
 
 describe("changing the password", () => {

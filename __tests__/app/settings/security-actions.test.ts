@@ -9,19 +9,21 @@ import {
   signOutEverywhereAction,
   startReenrolAction,
 } from "@/app/settings/security/actions";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, currentCode, rowCounts, type TestUser } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { consumeRecoveryCode } from "@/lib/server/factors/recovery-codes";
 import { getPendingReenrolment } from "@/lib/server/factors/reenrolment";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
 import { verifySecondFactor } from "@/lib/server/factors/two-factor";
 import { subject as recoveryCodeUsedSubject } from "@/emails/recovery-code-used";
+import { freshIp } from "@/__tests__/kit/names";
+import { watchOutbox } from "@/__tests__/kit/outbox";
 
 // next/cache needs Next's request store, which jest has not: the call itself is what is checked here,
 // the refreshed page in e2e/settings.spec.ts.
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 // The session check itself is tested end to end; here it answers "this user".
 jest.mock("@/lib/server/sign-in/session", () => ({ getCurrentSession: jest.fn() }));
 
@@ -30,7 +32,7 @@ let row: User;
 
 beforeEach(async () => {
   jest.mocked(revalidatePath).mockClear();
-  browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+  browser.reset(freshIp());
   user = await createEnrolledUser();
   row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   jest.mocked(getCurrentSession).mockResolvedValue({
@@ -82,25 +84,21 @@ describe("regenerating recovery codes", () => {
 
 describe("re-authenticating with a recovery code", () => {
   it("spends the code, records it and emails the owner how many are left", async () => {
-    const info = jest.spyOn(console, "info").mockImplementation(() => {});
-    try {
-      const started = await runAction(() =>
-        startReenrolAction({}, form({ password: user.password, code: user.recoveryCodes[1] })),
-      );
-      expect(started.result?.errors).toBeUndefined();
-      expect(await getPendingReenrolment(row)).not.toBeNull();
-      expect(await consumeRecoveryCode(user.id, user.recoveryCodes[1])).toBeNull();
-      const event = await db.securityEvent.findFirst({
-        where: { userId: user.id, type: "recovery_code_used" },
-      });
-      expect(event?.detail).toBe("9 left");
-      const mailed = info.mock.calls.map((call) => String(call[0]));
-      expect(mailed.some((line) => line.includes(recoveryCodeUsedSubject) && line.includes(user.email))).toBe(
-        true,
-      );
-    } finally {
-      info.mockRestore();
-    }
+    const written = watchOutbox();
+    const started = await runAction(() =>
+      startReenrolAction({}, form({ password: user.password, code: user.recoveryCodes[1] })),
+    );
+    expect(started.result?.errors).toBeUndefined();
+    expect(await getPendingReenrolment(row)).not.toBeNull();
+    expect(await consumeRecoveryCode(user.id, user.recoveryCodes[1])).toBeNull();
+    const event = await db.securityEvent.findFirst({
+      where: { userId: user.id, type: "recovery_code_used" },
+    });
+    expect(event?.detail).toBe("9 left");
+    const mailed = written().map((mail) => `"${mail.subject}" to ${mail.to}`);
+    expect(mailed.some((line) => line.includes(recoveryCodeUsedSubject) && line.includes(user.email))).toBe(
+      true,
+    );
   });
 });
 

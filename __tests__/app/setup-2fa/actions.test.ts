@@ -1,18 +1,19 @@
 /** @jest-environment node */
 import { registerAction } from "@/app/register/actions";
 import { confirmSetupAction, continueAfterSetupAction } from "@/app/setup-2fa/actions";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { currentCode, rowCounts, uniqueName } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { currentCode, rowCounts, uniqueName } from "@/__tests__/kit/users";
 import { getPendingChallenge } from "@/lib/server/sign-in/challenge";
 import { db } from "@/lib/server/platform/db";
 import { getEnrolmentSecret, getShownRecoveryCodes } from "@/lib/server/factors/enrolment";
+import { freshIp } from "@/__tests__/kit/names";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 // revalidatePath needs Next's request store, which jest has not: the browser suite sees its effect.
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 
 async function registered(): Promise<{ userId: string; secret: string }> {
-  browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+  browser.reset(freshIp());
   const name = uniqueName("new");
   await runAction(() =>
     registerAction(

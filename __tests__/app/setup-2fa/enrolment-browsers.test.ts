@@ -2,10 +2,10 @@
 import { loginAction } from "@/app/login/actions";
 import { verifyAction } from "@/app/login/verify/actions";
 import { cancelSetupAction, confirmSetupAction } from "@/app/setup-2fa/actions";
-import { CHALLENGE_COOKIE, freshIp } from "@/__tests__/helpers/attacker";
-import { Browser } from "@/__tests__/helpers/browsers";
-import { form, runAction } from "@/__tests__/helpers/request-scope";
-import { currentCode, uniqueName } from "@/__tests__/helpers/users";
+import { CHALLENGE_COOKIE, freshIp } from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { form, runAction } from "@/__tests__/kit/request-scope";
+import { currentCode, uniqueName } from "@/__tests__/kit/users";
 import { registerAccount } from "@/lib/server/accounts/accounts";
 import { getPendingChallenge } from "@/lib/server/sign-in/challenge";
 import { db } from "@/lib/server/platform/db";
@@ -13,7 +13,7 @@ import { getEnrolmentSecret } from "@/lib/server/factors/enrolment";
 import { hashPassword } from "@/lib/server/accounts/password";
 import { verifySecondFactor } from "@/lib/server/factors/two-factor";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/browsers").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 // revalidatePath needs Next's request store, which jest has not: the browser suite sees its effect.
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 

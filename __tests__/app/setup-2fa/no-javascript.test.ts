@@ -1,8 +1,9 @@
 /** @jest-environment node */
-import { decodeEntities, getPage, newBrowser, submitForm, type Browser } from "@/__tests__/helpers/forms";
-import { startTestApp, type AppServer } from "@/__tests__/helpers/next-server";
-import { currentCode, uniqueName } from "@/__tests__/helpers/users";
+import { decodeEntities, getPage, newBrowser, submitForm, type Browser } from "@/__tests__/kit/forms";
+import { startTestApp, type AppServer } from "@/__tests__/kit/next-server";
+import { currentCode, uniqueName } from "@/__tests__/kit/users";
 import { openFreshDatabase } from "@/__tests__/attacks/fuzz-kit";
+import { freshIp } from "@/__tests__/kit/names";
 
 // Enrolment as a browser without JavaScript does it, against a real `next
 // start`: plain form posts, and only what the server rendered.
@@ -10,7 +11,6 @@ const databaseUrl = openFreshDatabase("setup-no-js");
 jest.setTimeout(600_000);
 
 let app: AppServer;
-let ipCounter = 0;
 
 beforeAll(async () => {
   app = await startTestApp({ databaseUrl, outbox: "outbox-setup-no-js" });
@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 async function registered(): Promise<{ browser: Browser; username: string; secret: string }> {
-  const browser = newBrowser(app.origin, `198.18.9.${(ipCounter++ % 250) + 1}`);
+  const browser = newBrowser(app.origin, freshIp());
   const username = uniqueName("nojs");
   const created = await submitForm(browser, "/register", 'name="username"', {
     username,

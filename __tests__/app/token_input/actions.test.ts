@@ -1,16 +1,17 @@
 /** @jest-environment node */
 import { validateTokenAction } from "@/app/token_input/actions";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
-import { createEnrolledUser, rowCounts } from "@/__tests__/helpers/users";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
+import { createEnrolledUser, rowCounts } from "@/__tests__/kit/users";
 import { issueAccessToken } from "@/lib/server/tokens/access-tokens";
 import { db } from "@/lib/server/platform/db";
+import { freshIp } from "@/__tests__/kit/names";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 const check = (fields: Record<string, string | Blob>) =>
   runAction(() => validateTokenAction({}, form(fields)));
 
-beforeEach(() => browser.reset(`198.51.100.${Math.floor(Math.random() * 250) + 1}`));
+beforeEach(() => browser.reset(freshIp()));
 
 describe("validateTokenAction", () => {
   it("says valid, for whom and until when", async () => {

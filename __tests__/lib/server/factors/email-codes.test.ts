@@ -1,5 +1,5 @@
 /** @jest-environment node */
-import { createEnrolledUser } from "@/__tests__/helpers/users";
+import { createEnrolledUser } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { consumeEmailCode, hasActiveEmailCode, issueEmailCode } from "@/lib/server/factors/email-codes";
 

@@ -10,14 +10,11 @@ import {
   normalizeRecoveryCode,
   replaceRecoveryCodes,
 } from "@/lib/server/factors/recovery-codes";
+import { uniqueName } from "@/__tests__/kit/names";
 
 afterAll(async () => {
   await db.$disconnect();
 });
-
-function uniqueName(prefix: string): string {
-  return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-}
 
 async function createUser(): Promise<string> {
   const username = uniqueName("rc");

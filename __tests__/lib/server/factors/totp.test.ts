@@ -10,14 +10,11 @@ import {
   totpUri,
   verifyTotpCode,
 } from "@/lib/server/factors/totp";
+import { uniqueName } from "@/__tests__/kit/names";
 
 afterAll(async () => {
   await db.$disconnect();
 });
-
-function uniqueName(prefix: string): string {
-  return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-}
 
 const seconds = (value: number): number => value * 1000;
 

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { freePort, startSmtpServer, type TestServer } from "@/__tests__/helpers/smtp-server";
+import { freePort, startSmtpServer, type TestServer } from "@/__tests__/kit/smtp-server";
 
 const CODE = "739264";
 const RECIPIENT = "ada@example.com";

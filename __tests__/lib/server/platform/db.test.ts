@@ -1,14 +1,11 @@
 /** @jest-environment node */
 import { db } from "@/lib/server/platform/db";
 import { consumeTotpStep } from "@/lib/server/factors/totp";
+import { uniqueName } from "@/__tests__/kit/names";
 
 afterAll(async () => {
   await db.$disconnect();
 });
-
-function uniqueName(prefix: string): string {
-  return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-}
 
 describe("the database", () => {
   it("stores a user in the test database and reads it back", async () => {

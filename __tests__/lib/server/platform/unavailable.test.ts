@@ -2,7 +2,7 @@
 import { redirect } from "next/navigation";
 import { loginAction } from "@/app/login/actions";
 import { registerAction } from "@/app/register/actions";
-import { browser, form, runAction } from "@/__tests__/helpers/request-scope";
+import { browser, form, runAction } from "@/__tests__/kit/request-scope";
 import {
   orUnavailableForm,
   orUnavailablePage,
@@ -10,7 +10,7 @@ import {
   unavailablePath,
 } from "@/lib/server/platform/unavailable";
 
-jest.mock("next/headers", () => jest.requireActual("@/__tests__/helpers/request-scope").nextHeaders);
+jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 
 beforeEach(() => {
   jest.spyOn(console, "error").mockImplementation(() => {});

@@ -1,7 +1,7 @@
 /** @jest-environment node */
 import { encode } from "next-auth/jwt";
 import jwt from "jsonwebtoken";
-import { createEnrolledUser } from "@/__tests__/helpers/users";
+import { createEnrolledUser } from "@/__tests__/kit/users";
 import { revokeAllSessions } from "@/lib/server/accounts/accounts";
 import {
   currentAccessToken,

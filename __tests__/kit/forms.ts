@@ -1,8 +1,13 @@
 // A browser without JavaScript, for suites that drive a real `next start`
 // over HTTP: it keeps its cookies, sends its own X-Forwarded-For, and posts
 // a form with React's hidden progressive-enhancement inputs ($ACTION_REF_n,
-// $ACTION_n:k, $ACTION_KEY or $ACTION_ID_...) as multipart/form-data, as
-// bench/forms.mjs does for the benchmark.
+// $ACTION_n:k, $ACTION_KEY or $ACTION_ID_...) as multipart/form-data, with
+// the form reading and posting of no-js-forms.mjs (which bench/ uses too).
+import { sessionCookieName } from "@/lib/auth/session-cookie";
+import { decodeEntities, formsOf, multipartBody, MULTIPART_TYPE } from "@/__tests__/kit/no-js-forms.mjs";
+
+export { decodeEntities };
+
 export type Browser = { origin: string; ip: string; cookies: Map<string, string> };
 
 export type Answer = { status: number; location: string | null; html: string; headers: Headers };
@@ -10,10 +15,6 @@ export type Answer = { status: number; location: string | null; html: string; he
 export function newBrowser(origin: string, ip: string): Browser {
   return { origin, ip, cookies: new Map() };
 }
-
-const ENTITIES: Record<string, string> = { amp: "&", quot: '"', lt: "<", gt: ">", "#x27": "'", "#39": "'" };
-export const decodeEntities = (text: string): string =>
-  text.replace(/&(amp|quot|lt|gt|#x27|#39);/g, (_, name: string) => ENTITIES[name]);
 
 function keepCookies(browser: Browser, headers: Headers): void {
   for (const line of headers.getSetCookie()) {
@@ -52,14 +53,11 @@ export const getPage = (browser: Browser, path: string): Promise<Answer> => send
 // The hidden inputs of the first form whose markup contains `marker` (a
 // field's `name="..."` or a button's label).
 export function hiddenFields(html: string, marker: string): [string, string][] {
-  for (const [form] of html.matchAll(/<form\b[\s\S]*?<\/form>/g)) {
-    if (!form.includes(marker)) continue;
-    return [...form.matchAll(/<input\b[^>]*>/g)]
-      .map(([tag]) =>
-        Object.fromEntries([...tag.matchAll(/([\w$:-]+)="([^"]*)"/g)].map(([, k, v]) => [k, v])),
-      )
+  for (const { markup, inputs } of formsOf(html)) {
+    if (!markup.includes(marker)) continue;
+    return inputs
       .filter((input) => input.type === "hidden" && input.name)
-      .map((input) => [decodeEntities(input.name), decodeEntities(input.value ?? "")]);
+      .map((input) => [input.name, input.value ?? ""]);
   }
   throw new Error(`no form containing ${marker}`);
 }
@@ -70,9 +68,11 @@ export function postForm(
   hidden: [string, string][],
   values: Record<string, string>,
 ): Promise<Answer> {
-  const body = new FormData();
-  for (const [name, value] of [...hidden, ...Object.entries(values)]) body.append(name, value);
-  return send(browser, path, { method: "POST", body, headers: { origin: browser.origin } });
+  return send(browser, path, {
+    method: "POST",
+    body: multipartBody([...hidden, ...Object.entries(values)]),
+    headers: { origin: browser.origin, "content-type": MULTIPART_TYPE },
+  });
 }
 
 // Opens `path`, fills the form containing `marker` and submits it.
@@ -87,7 +87,8 @@ export async function submitForm(
   return postForm(browser, path, hiddenFields(page.html, marker), values);
 }
 
-export const SESSION_COOKIE = "authjs.session-token";
+// Over http (APP_URL in tests), as the app names it.
+export const SESSION_COOKIE = sessionCookieName(false);
 
 // The sign-in's password step; a 303 to the second step's path on success.
 export const enterPassword = (browser: Browser, identifier: string, password: string): Promise<Answer> =>

@@ -3,10 +3,9 @@ import { db } from "@/lib/server/platform/db";
 import { encryptSecret } from "@/lib/server/platform/encryption";
 import { hashPassword } from "@/lib/server/accounts/password";
 import { replaceRecoveryCodes } from "@/lib/server/factors/recovery-codes";
+import { uniqueName } from "@/__tests__/kit/names";
 
-export function uniqueName(prefix = "user"): string {
-  return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-}
+export { uniqueName };
 
 export type TestUser = {
   id: string;

@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
@@ -10,8 +12,19 @@ export type TestServer = {
   close: () => Promise<void>;
 };
 
-// A real SMTP server on 127.0.0.1, without TLS, keeping what arrives.
-export async function startSmtpServer(port = 0, reject?: string): Promise<TestServer> {
+// A message as written to `saveTo`, for readers in another process (the
+// browser suite's specs).
+export type StoredMail = { to: string[]; subject: string; text: string; receivedAt: number };
+
+// The one SMTP sink of jest and the browser suite: a real SMTP server on
+// 127.0.0.1, without TLS, keeping what arrives in memory and, with
+// `saveTo`, writing each message there as JSON.
+export async function startSmtpServer(
+  port = 0,
+  reject?: string,
+  { saveTo }: { saveTo?: string } = {},
+): Promise<TestServer> {
+  let saved = 0;
   const received: Received[] = [];
   const waiting: ((message: Received) => void)[] = [];
   const server = new SMTPServer({
@@ -27,6 +40,15 @@ export async function startSmtpServer(port = 0, reject?: string): Promise<TestSe
           envelope: { from: mailFrom ? mailFrom.address : "", to: rcptTo.map((rcpt) => rcpt.address) },
         };
         received.push(message);
+        if (saveTo) {
+          const stored: StoredMail = {
+            to: message.envelope.to,
+            subject: mail.subject ?? "",
+            text: mail.text ?? "",
+            receivedAt: Date.now(),
+          };
+          fs.writeFileSync(path.join(saveTo, `${Date.now()}-${saved++}.json`), JSON.stringify(stored));
+        }
         waiting.shift()?.(message);
         callback();
       }, callback);

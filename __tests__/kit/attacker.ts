@@ -2,15 +2,17 @@ import { encode } from "next-auth/jwt";
 import { NextRequest, type NextFetchEvent } from "next/server";
 import { loginAction } from "@/app/login/actions";
 import { verifyAction } from "@/app/login/verify/actions";
-import { form, runAction } from "@/__tests__/helpers/request-scope";
-import { currentCode, type TestUser } from "@/__tests__/helpers/users";
-import type { Browser } from "@/__tests__/helpers/browsers";
+import { form, runAction } from "@/__tests__/kit/request-scope";
+import { currentCode, type TestUser } from "@/__tests__/kit/users";
+import type { Browser } from "@/__tests__/kit/browsers";
 import { authConfig } from "@/lib/auth/config";
+import { sessionCookieName } from "@/lib/auth/session-cookie";
 import middleware from "@/middleware";
+import { freshIp } from "@/__tests__/kit/names";
 
 // Over http (APP_URL in tests) next-auth names its cookie without a prefix;
 // the name is also the salt of the session JWE's key derivation.
-export const SESSION_COOKIE = "authjs.session-token";
+export const SESSION_COOKIE = sessionCookieName(false);
 export const CHALLENGE_COOKIE = "2fa-challenge";
 export const PROTECTED_PAGES = ["/dashboard", "/settings/security", "/token"] as const;
 
@@ -85,13 +87,9 @@ export async function passPasswordStep(browser: Browser, user: TestUser): Promis
   if (!redirectedTo?.startsWith("/login/verify")) throw new Error(`password step failed: ${redirectedTo}`);
 }
 
-let ipCounter = 0;
-// A fresh address per request (from a range no other suite uses), so no
-// per-IP limit answers in place of the check under test.
-export const freshIp = (): string => {
-  const n = ipCounter++;
-  return `100.64.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
-};
+// A fresh address per request, so no per-IP limit answers in place of the
+// check under test.
+export { freshIp };
 
 export function apiRequest(path: string, init: RequestInit = {}): Request {
   const headers = new Headers(init.headers);
