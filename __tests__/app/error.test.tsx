@@ -3,15 +3,8 @@ import { jest } from "@jest/globals";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import ErrorPage from "@/app/error";
-import NotFound from "@/app/not-found";
 
-describe("error pages", () => {
-  it("the 404 page says so and links home", () => {
-    render(<NotFound />);
-    expect(screen.getByRole("heading", { name: "Page not found" })).toBeInTheDocument();
-    expect(screen.getByRole("link", { name: "Back to the home page" })).toHaveAttribute("href", "/");
-  });
-
+describe("the error boundary", () => {
   it("the error boundary shows no message or stack, and retries on request", async () => {
     const error = Object.assign(new Error("SQLITE_BUSY at /srv/app/lib/server/platform/db.ts:12"), {
       digest: "123",
