@@ -61,7 +61,12 @@ describe("isPlainReplyModel", () => {
 
 describe("bodySizeStatus", () => {
   const post = (body: BodyInit | null, headers: Record<string, string> = {}) =>
-    new Request("http://localhost:3000/login", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+    new Request("http://localhost:3000/login", {
+      method: "POST",
+      body,
+      headers,
+      duplex: "half",
+    } as RequestInit);
 
   it("lets a body within 1 MB through", async () => {
     expect(await bodySizeStatus(post("a=1", { "content-length": "3" }))).toBeNull();

@@ -69,10 +69,12 @@ describe("withoutJunkCallbackCookie", () => {
 
 describe("hasJunkCallbackParam", () => {
   it("flags a callbackUrl that is not an http URL, only on next-auth's routes", () => {
-    expect(hasJunkCallbackParam(new URL("http://localhost:3000/api/auth/signin?callbackUrl=javascript:x"))).toBe(
-      true,
-    );
-    expect(hasJunkCallbackParam(new URL("http://localhost:3000/api/auth/signin?callbackUrl=/dashboard"))).toBe(false);
+    expect(
+      hasJunkCallbackParam(new URL("http://localhost:3000/api/auth/signin?callbackUrl=javascript:x")),
+    ).toBe(true);
+    expect(
+      hasJunkCallbackParam(new URL("http://localhost:3000/api/auth/signin?callbackUrl=/dashboard")),
+    ).toBe(false);
     expect(hasJunkCallbackParam(new URL("http://localhost:3000/login?callbackUrl=javascript:x"))).toBe(false);
   });
 });
@@ -87,9 +89,9 @@ describe("isMalformedFormPost", () => {
   };
 
   it("takes the hidden fields React renders for a form with or without bound state", async () => {
-    expect(await isMalformedFormPost(post(fields({ [`$ACTION_ID_${FORM_ONLY}`]: "", identifier: "a" })))).toBe(
-      false,
-    );
+    expect(
+      await isMalformedFormPost(post(fields({ [`$ACTION_ID_${FORM_ONLY}`]: "", identifier: "a" }))),
+    ).toBe(false);
     const bound = fields({
       $ACTION_REF_1: "",
       "$ACTION_1:0": JSON.stringify({ id: STATE_AND_FORM, bound: "$@1" }),
@@ -100,9 +102,9 @@ describe("isMalformedFormPost", () => {
   });
 
   it("ignores what is not a no-JavaScript form post", async () => {
-    expect(await isMalformedFormPost(post("a=1", { "content-type": "application/x-www-form-urlencoded" }))).toBe(
-      false,
-    );
+    expect(
+      await isMalformedFormPost(post("a=1", { "content-type": "application/x-www-form-urlencoded" })),
+    ).toBe(false);
     expect(await isMalformedFormPost(new Request("http://localhost:3000/login"))).toBe(false);
   });
 

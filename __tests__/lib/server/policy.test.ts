@@ -40,7 +40,7 @@ describe("rate-limit keys", () => {
     expect(keys.passwordStepsPerIp("1.2.3.4")).not.toBe(keys.passwordSteps(subjects.name("1.2.3.4")));
   });
 
-  it("writes the documented key shapes (docs/ARCHITECTURE.md \"Where state lives\")", () => {
+  it('writes the documented key shapes (docs/ARCHITECTURE.md "Where state lives")', () => {
     expect(keys.passwordPerIp("1.2.3.4")).toBe("password:ip:1.2.3.4");
     expect(keys.passwordStepsPerIp("1.2.3.4")).toBe("password-steps:ip:1.2.3.4");
     expect(keys.passwordSteps("account:u1")).toBe("password-steps:account:u1");

@@ -1,7 +1,10 @@
 /** @jest-environment node */
 import { changePasswordFormSchema, reauthSchema } from "@/lib/validations/settings";
 
-const errors = (result: { success: boolean; error?: { flatten: () => { fieldErrors: object } } }) =>
+const errors = (result: {
+  success: boolean;
+  error?: { flatten: () => { fieldErrors: Record<string, string[] | undefined> } };
+}): Record<string, string[] | undefined> =>
   result.success ? {} : (result.error?.flatten().fieldErrors ?? {});
 
 describe("reauthSchema", () => {
@@ -11,7 +14,10 @@ describe("reauthSchema", () => {
   });
 
   it("names each missing or absurd field", () => {
-    expect(errors(reauthSchema.safeParse({}))).toEqual({ password: ["Enter your password"], code: ["Enter a code"] });
+    expect(errors(reauthSchema.safeParse({}))).toEqual({
+      password: ["Enter your password"],
+      code: ["Enter a code"],
+    });
     expect(errors(reauthSchema.safeParse({ password: "", code: "" }))).toEqual({
       password: ["Enter your password"],
       code: ["Enter a code"],
@@ -45,9 +51,11 @@ describe("changePasswordFormSchema", () => {
     expect(errors(schema.safeParse({ ...base, newPassword: "my-ALICE-password" }))).toEqual({
       newPassword: ["Your password must not contain your username"],
     });
-    expect(changePasswordFormSchema("bob").safeParse({ ...base, newPassword: "my-ALICE-password" }).success).toBe(
-      true,
+    expect(
+      changePasswordFormSchema("bob").safeParse({ ...base, newPassword: "my-ALICE-password" }).success,
+    ).toBe(true);
+    expect(errors(schema.safeParse({ ...base, newPassword: "password123" })).newPassword?.[0]).toMatch(
+      /too common/,
     );
-    expect(errors(schema.safeParse({ ...base, newPassword: "password123" })).newPassword?.[0]).toMatch(/too common/);
   });
 });

@@ -33,7 +33,10 @@ describe("registerAccount", () => {
       ok: false,
       taken: "username",
     });
-    expect(await registerAccount({ ...account(), email: first.email })).toEqual({ ok: false, taken: "email" });
+    expect(await registerAccount({ ...account(), email: first.email })).toEqual({
+      ok: false,
+      taken: "email",
+    });
     expect(await db.user.count()).toBe(before);
   });
 });
@@ -71,14 +74,21 @@ describe("revokeAllSessions", () => {
     const { sessionVersion } = await db.user.findUniqueOrThrow({ where: { id: user.id } });
     await revokeAllSessions(user.id);
     await revokeAllSessions(user.id);
-    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).sessionVersion).toBe(sessionVersion + 2);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).sessionVersion).toBe(
+      sessionVersion + 2,
+    );
   });
 });
 
 describe("changePassword", () => {
   async function pendingSignIn(userId: string) {
     return db.signInChallenge.create({
-      data: { userId, purpose: "signin", tokenHash: uniqueName("t"), expiresAt: new Date(Date.now() + 300_000) },
+      data: {
+        userId,
+        purpose: "signin",
+        tokenHash: uniqueName("t"),
+        expiresAt: new Date(Date.now() + 300_000),
+      },
     });
   }
 

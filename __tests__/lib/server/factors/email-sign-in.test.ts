@@ -18,7 +18,14 @@ async function pendingSignIn(userId: string): Promise<PendingChallenge> {
       expiresAt: new Date(Date.now() + 300_000),
     },
   });
-  return { id: row.id, userId, purpose: "signin", failedAttempts: 0, verified: false, expiresAt: row.expiresAt };
+  return {
+    id: row.id,
+    userId,
+    purpose: "signin",
+    failedAttempts: 0,
+    verified: false,
+    expiresAt: row.expiresAt,
+  };
 }
 
 const codeIn = (text: string): string => {
@@ -44,7 +51,9 @@ describe("sendSignInCode", () => {
     for (let i = 0; i < 3; i++) expect(await sendSignInCode(challenge)).toEqual({ ok: true });
     const fourth = await sendSignInCode(challenge);
     expect(fourth.ok).toBe(false);
-    expect(!fourth.ok && fourth.message).toMatch(/^Too many attempts\. Try again in \d+ (minutes?|seconds?)\.$/);
+    expect(!fourth.ok && fourth.message).toMatch(
+      /^Too many attempts\. Try again in \d+ (minutes?|seconds?)\.$/,
+    );
   });
 
   it("answers 'sign in again' for a challenge whose account is gone", async () => {

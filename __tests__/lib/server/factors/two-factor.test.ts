@@ -86,7 +86,9 @@ describe("re-enrolment", () => {
     expect(await confirmTotpReenrolment(user.id, await currentCode(next))).toBe(true);
     // The step just used to confirm is spent; the next one of the new app works, the old app's does not.
     expect(await verifySecondFactor(user.id, "totp", await currentCode(next))).toEqual({ ok: false });
-    expect(await verifySecondFactor(user.id, "totp", await currentCode(user.secret, 1))).toEqual({ ok: false });
+    expect(await verifySecondFactor(user.id, "totp", await currentCode(user.secret, 1))).toEqual({
+      ok: false,
+    });
     expect(await verifySecondFactor(user.id, "totp", await currentCode(next, 1))).toEqual({ ok: true });
   });
 

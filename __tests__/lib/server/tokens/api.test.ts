@@ -41,7 +41,9 @@ describe("apiRoute", () => {
     expect(await limited.json()).toMatchObject({ error: "rate_limited" });
     expect(calls).toBe(60);
     // Another route, or another address, has its own allowance.
-    expect((await apiRoute("test-limit-other", async () => new Response("ok"))(request(ip))).status).toBe(200);
+    expect((await apiRoute("test-limit-other", async () => new Response("ok"))(request(ip))).status).toBe(
+      200,
+    );
     expect((await route(request(freshIp()))).status).toBe(200);
     expect(await db.rateLimit.count({ where: { key: `api:test-limit:ip:${ip}` } })).toBe(1);
   });
@@ -73,7 +75,12 @@ describe("methodNotAllowed", () => {
 
 describe("readBodyWithLimit", () => {
   const post = (body: BodyInit | null, headers: Record<string, string> = {}) =>
-    new Request("http://localhost:3000/api/test", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+    new Request("http://localhost:3000/api/test", {
+      method: "POST",
+      body,
+      headers,
+      duplex: "half",
+    } as RequestInit);
 
   it("reads a body up to the limit", async () => {
     expect(await readBodyWithLimit(post("hello"), 5)).toBe("hello");
