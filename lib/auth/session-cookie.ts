@@ -1,7 +1,7 @@
 // Edge-safe: the session cookie's name and attributes, reading and renewing
 // it (middleware.ts, lib/server/sign-in/). What it holds: ./session-claims.ts.
 import { decode, encode, type JWT } from "next-auth/jwt";
-import { COOKIE_ATTRIBUTES } from "./cookie-attributes";
+import { COOKIE_ATTRIBUTES, SECURE_COOKIES } from "./cookie-attributes";
 import { SESSION_MAX_AGE_SECONDS } from "./session-claims";
 
 // next-auth's auth() decrypts the session cookie, then encrypts it again and
@@ -15,7 +15,7 @@ export const SESSION_RENEW_AFTER_SECONDS = 15 * 60;
 // next-auth's name for it, Secure and __Secure- prefixed over https
 // (lib/auth/config.ts gives next-auth the same flag). Takes the flag so that
 // tests can make the other name.
-export function sessionCookieName(secure = COOKIE_ATTRIBUTES.secure): string {
+export function sessionCookieName(secure = SECURE_COOKIES): string {
   return `${secure ? "__Secure-" : ""}authjs.session-token`;
 }
 
@@ -35,7 +35,7 @@ export async function decodeSessionCookie(
   value: string | undefined,
   {
     secret,
-    secure = COOKIE_ATTRIBUTES.secure,
+    secure = SECURE_COOKIES,
     now = Date.now(),
   }: { secret: string | undefined; secure?: boolean; now?: number },
 ): Promise<JWT | null> {
@@ -63,11 +63,7 @@ export async function decodeSessionCookie(
 // the current one is recent enough.
 export async function renewedSessionCookie(
   token: JWT,
-  {
-    secret,
-    secure = COOKIE_ATTRIBUTES.secure,
-    now = Date.now(),
-  }: { secret: string; secure?: boolean; now?: number },
+  { secret, secure = SECURE_COOKIES, now = Date.now() }: { secret: string; secure?: boolean; now?: number },
 ): Promise<string | null> {
   if (typeof token.iat === "number" && now / 1000 - token.iat < SESSION_RENEW_AFTER_SECONDS) return null;
   const { iat: _iat, exp: _exp, jti: _jti, ...claims } = token;
