@@ -1,5 +1,4 @@
 import { NextRequest, NextResponse } from "next/server";
-import { isCompleteSession } from "@/lib/auth/config";
 import { contentSecurityPolicy } from "@/lib/auth/csp";
 import { bodySizeStatus, isMalformedActionCall, MAX_FORM_BODY_BYTES } from "@/lib/auth/form-posts";
 import {
@@ -10,13 +9,12 @@ import {
   withoutJunkCallbackCookie,
 } from "@/lib/auth/request-guards";
 import { isProtectedPath } from "@/lib/auth/routes";
+import { isCompleteSession, sessionFromToken, type SessionClaims } from "@/lib/auth/session-claims";
 import {
   decodeSessionCookie,
   renewedSessionCookie,
-  SECURE_SESSION_COOKIE,
   sessionCookieName,
   sessionCookieOptions,
-  sessionFromToken,
 } from "@/lib/auth/session-cookie";
 
 // Runs on the edge runtime: imports only edge-safe modules (no Prisma, no
@@ -24,24 +22,21 @@ import {
 // The session cookie is read here once, renewed only when it is due, and
 // removed when it cannot be read (lib/auth/session-cookie.ts).
 async function guard(request: NextRequest): Promise<NextResponse> {
-  const cookieName = sessionCookieName(SECURE_SESSION_COOKIE);
+  const cookieName = sessionCookieName();
   const cookie = request.cookies.get(cookieName)?.value;
   const secret = process.env.AUTH_SECRET;
-  const token = await decodeSessionCookie(cookie, { secret, secure: SECURE_SESSION_COOKIE });
+  const token = await decodeSessionCookie(cookie, { secret });
   const response = respond(request, token ? sessionFromToken(token) : null);
   if (cookie && !token) {
-    response.cookies.set(cookieName, "", {
-      ...sessionCookieOptions(SECURE_SESSION_COOKIE),
-      expires: new Date(0),
-    });
+    response.cookies.set(cookieName, "", { ...sessionCookieOptions(), expires: new Date(0) });
   } else if (token && secret) {
-    const renewed = await renewedSessionCookie(token, { secret, secure: SECURE_SESSION_COOKIE });
-    if (renewed) response.cookies.set(cookieName, renewed, sessionCookieOptions(SECURE_SESSION_COOKIE));
+    const renewed = await renewedSessionCookie(token, { secret });
+    if (renewed) response.cookies.set(cookieName, renewed, sessionCookieOptions());
   }
   return response;
 }
 
-function respond(request: NextRequest, session: ReturnType<typeof sessionFromToken>): NextResponse {
+function respond(request: NextRequest, session: SessionClaims | null): NextResponse {
   const { pathname, search } = request.nextUrl;
   if (isProtectedPath(pathname) && !isCompleteSession(session)) {
     const login = new URL("/login", request.nextUrl.origin);

@@ -1,4 +1,4 @@
-// Edge-safe: imported by middleware.ts and lib/auth/config.ts.
+// Edge-safe: imported by middleware.ts and the rest of lib/auth/.
 import { argumentCountFits, isPlainReplyModel } from "./form-posts";
 
 // The public origin, from APP_URL (validated at start-up by lib/server/platform/env.ts).

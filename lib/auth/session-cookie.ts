@@ -1,6 +1,8 @@
-// Edge-safe: imported by middleware.ts and lib/server/sign-in/session.ts.
+// Edge-safe: the session cookie's name and attributes, reading and renewing
+// it (middleware.ts, lib/server/sign-in/). What it holds: ./session-claims.ts.
 import { decode, encode, type JWT } from "next-auth/jwt";
-import { authConfig, SESSION_MAX_AGE_SECONDS } from "./config";
+import { COOKIE_ATTRIBUTES, SECURE_COOKIES } from "./cookie-attributes";
+import { SESSION_MAX_AGE_SECONDS } from "./session-claims";
 
 // next-auth's auth() decrypts the session cookie, then encrypts it again and
 // sets it on the response, on every request that reads it: it ignores
@@ -10,33 +12,11 @@ import { authConfig, SESSION_MAX_AGE_SECONDS } from "./config";
 // session still ends within SESSION_MAX_AGE_SECONDS.
 export const SESSION_RENEW_AFTER_SECONDS = 15 * 60;
 
-// The claims the app relies on, in the shape of next-auth's Session
-// (lib/auth/config.ts's session callback makes the same).
-export type SessionClaims = {
-  user: { id: string };
-  sessionVersion: number;
-  twoFactorComplete: boolean;
-  sessionId: string;
-  authenticatedAt: number;
-};
-
-// As lib/auth/config.ts tells next-auth: Secure and __Secure- prefixed
-// whenever APP_URL is https.
-export const SECURE_SESSION_COOKIE: boolean = authConfig.useSecureCookies;
-
-export function sessionCookieName(secure: boolean): string {
+// next-auth's name for it, Secure and __Secure- prefixed over https
+// (lib/auth/config.ts gives next-auth the same flag). Takes the flag so that
+// tests can make the other name.
+export function sessionCookieName(secure = SECURE_COOKIES): string {
   return `${secure ? "__Secure-" : ""}authjs.session-token`;
-}
-
-export function sessionFromToken(token: JWT): SessionClaims | null {
-  if (!token.sub) return null;
-  return {
-    user: { id: token.sub },
-    sessionVersion: token.sv ?? -1,
-    twoFactorComplete: token.mfa === true,
-    sessionId: token.sid ?? "",
-    authenticatedAt: token.at ?? 0,
-  };
 }
 
 // Decrypting costs about half a millisecond (a key derivation and several
@@ -53,7 +33,11 @@ const CLOCK_TOLERANCE_SECONDS = 15;
 // encrypted under another secret or cookie name.
 export async function decodeSessionCookie(
   value: string | undefined,
-  { secret, secure, now = Date.now() }: { secret: string | undefined; secure: boolean; now?: number },
+  {
+    secret,
+    secure = SECURE_COOKIES,
+    now = Date.now(),
+  }: { secret: string | undefined; secure?: boolean; now?: number },
 ): Promise<JWT | null> {
   if (!value || !secret) return null;
   const salt = sessionCookieName(secure);
@@ -79,7 +63,7 @@ export async function decodeSessionCookie(
 // the current one is recent enough.
 export async function renewedSessionCookie(
   token: JWT,
-  { secret, secure, now = Date.now() }: { secret: string; secure: boolean; now?: number },
+  { secret, secure = SECURE_COOKIES, now = Date.now() }: { secret: string; secure?: boolean; now?: number },
 ): Promise<string | null> {
   if (typeof token.iat === "number" && now / 1000 - token.iat < SESSION_RENEW_AFTER_SECONDS) return null;
   const { iat: _iat, exp: _exp, jti: _jti, ...claims } = token;
@@ -87,12 +71,6 @@ export async function renewedSessionCookie(
 }
 
 // The options next-auth gives the session cookie.
-export function sessionCookieOptions(secure: boolean, now = Date.now()) {
-  return {
-    httpOnly: true,
-    sameSite: "lax" as const,
-    path: "/",
-    secure,
-    expires: new Date(now + SESSION_MAX_AGE_SECONDS * 1000),
-  };
+export function sessionCookieOptions(now = Date.now()) {
+  return { ...COOKIE_ATTRIBUTES, expires: new Date(now + SESSION_MAX_AGE_SECONDS * 1000) };
 }

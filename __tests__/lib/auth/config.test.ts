@@ -1,35 +1,6 @@
-import { authConfig, isCompleteSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
+import { authConfig } from "@/lib/auth/config";
 
 const signedInAt = 1_800_000_000;
-const session = {
-  user: { id: "u1" },
-  twoFactorComplete: true,
-  sessionId: "s1",
-  authenticatedAt: signedInAt,
-};
-
-describe("isCompleteSession", () => {
-  it("accepts a session that passed both factors within its lifetime", () => {
-    expect(isCompleteSession(session, (signedInAt + 60) * 1000)).toBe(true);
-  });
-
-  it("refuses a session past its absolute lifetime, however recently its cookie was renewed", () => {
-    expect(isCompleteSession(session, (signedInAt + SESSION_MAX_AGE_SECONDS + 1) * 1000)).toBe(false);
-  });
-
-  it("refuses a session without the second factor, a session id or a sign-in time", () => {
-    const now = (signedInAt + 60) * 1000;
-    expect(isCompleteSession({ ...session, twoFactorComplete: false }, now)).toBe(false);
-    expect(isCompleteSession({ ...session, sessionId: "" }, now)).toBe(false);
-    expect(isCompleteSession({ ...session, authenticatedAt: undefined }, now)).toBe(false);
-    expect(isCompleteSession(null, now)).toBe(false);
-  });
-
-  it("refuses a sign-in time from the future beyond a minute of clock difference", () => {
-    expect(isCompleteSession(session, (signedInAt - 30) * 1000)).toBe(true);
-    expect(isCompleteSession(session, (signedInAt - 600) * 1000)).toBe(false);
-  });
-});
 
 describe("the edge jwt callback", () => {
   it("takes nothing from an update, whose data any browser can send", async () => {
@@ -72,5 +43,32 @@ describe("authConfig.callbacks.redirect", () => {
     "javascript:alert(1)",
   ])("sends %j home instead", (url) => {
     expect(redirect(url)).toBe("http://localhost:3000/");
+  });
+});
+
+describe("the edge jwt callback at sign-in", () => {
+  it("writes a two-factor-complete session for the user authorize() returned", async () => {
+    const jwt = authConfig.callbacks.jwt as unknown as (params: object) => Promise<Record<string, unknown>>;
+    const token = await jwt({
+      token: { name: "alice" },
+      user: { id: "u1", sessionVersion: 5 },
+      trigger: "signIn",
+    });
+    expect(token).toEqual({
+      name: "alice",
+      sub: "u1",
+      sv: 5,
+      mfa: true,
+      sid: expect.any(String),
+      at: expect.any(Number),
+    });
+    expect(Math.abs(Number(token.at) - Date.now() / 1000)).toBeLessThan(5);
+  });
+});
+
+describe("the session cookie's security", () => {
+  it("is Secure and prefixed exactly when every other cookie of the app is", async () => {
+    const { SECURE_COOKIES } = await import("@/lib/auth/cookie-attributes");
+    expect(authConfig.useSecureCookies).toBe(SECURE_COOKIES);
   });
 });

@@ -5,8 +5,8 @@ import {
   renewedSessionCookie,
   SESSION_RENEW_AFTER_SECONDS,
   sessionCookieName,
-  sessionFromToken,
 } from "@/lib/auth/session-cookie";
+import { sessionFromToken } from "@/lib/auth/session-claims";
 
 const secret = "session-cookie-test-secret-0123456789abcdef";
 const claims = { sub: "user-1", sv: 3, mfa: true, sid: "session-1", at: 1_700_000_000 };

@@ -2,9 +2,9 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import { cookies } from "next/headers";
+import { COOKIE_ATTRIBUTES, hostCookieName } from "@/lib/auth/cookie-attributes";
 import { db } from "../platform/db";
 import { encryptSecret } from "../platform/encryption";
-import { env } from "../platform/env";
 import type { RequestContext } from "../platform/request-context";
 import { generateTotpSecret } from "../factors/totp";
 import { LIFETIMES, MAX_CHALLENGE_FAILURES, MAX_PENDING_CHALLENGES } from "../policy";
@@ -16,8 +16,7 @@ export type ChallengePurpose = "signin" | "enrol" | "reauth";
 // Lifetimes, MAX_CHALLENGE_FAILURES and MAX_PENDING_CHALLENGES: ../policy.ts.
 const LIFETIME_MS: Record<ChallengePurpose, number> = LIFETIMES.challengeMs;
 
-const secureCookies = (): boolean => env.APP_URL.startsWith("https://");
-export const challengeCookieName = (): string => (secureCookies() ? "__Host-2fa-challenge" : "2fa-challenge");
+export const challengeCookieName = (): string => hostCookieName("2fa-challenge");
 
 const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
 
@@ -81,13 +80,7 @@ export async function createChallenge(
           LIMIT ${MAX_PENDING_CHALLENGES}
         )`,
   ]);
-  (await cookies()).set(challengeCookieName(), token, {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: secureCookies(),
-    path: "/",
-    expires: expiresAt,
-  });
+  (await cookies()).set(challengeCookieName(), token, { ...COOKIE_ATTRIBUTES, expires: expiresAt });
 }
 
 // A challenge for a signed-in user's emailed re-authentication code.

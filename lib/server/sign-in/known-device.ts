@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { cookies } from "next/headers";
-import { env } from "../platform/env";
+import { COOKIE_ATTRIBUTES, hostCookieName } from "@/lib/auth/cookie-attributes";
 import { keyedHash } from "../platform/keyed-hash";
 import { LIFETIMES, subjects } from "../policy";
 
@@ -12,17 +12,13 @@ import { LIFETIMES, subjects } from "../policy";
 // owner out: no lockout an attacker could inflict (SECURITY.md "Threat
 // model": credential stuffers). Its lifetime is ../policy.ts's.
 
-const secureCookies = (): boolean => env.APP_URL.startsWith("https://");
-const cookieName = (): string => (secureCookies() ? "__Host-known-device" : "known-device");
+const cookieName = (): string => hostCookieName("known-device");
 const sign = (payload: string): string => keyedHash("known-device", payload);
 
 export async function rememberDevice(userId: string): Promise<void> {
   const payload = `${userId}.${randomBytes(16).toString("base64url")}`;
   (await cookies()).set(cookieName(), `${payload}.${sign(payload)}`, {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: secureCookies(),
-    path: "/",
+    ...COOKIE_ATTRIBUTES,
     maxAge: LIFETIMES.knownDeviceSeconds,
   });
 }

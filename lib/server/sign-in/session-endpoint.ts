@@ -1,7 +1,7 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { NextResponse, type NextRequest } from "next/server";
-import { SECURE_SESSION_COOKIE, sessionCookieName, sessionCookieOptions } from "@/lib/auth/session-cookie";
+import { sessionCookieName, sessionCookieOptions } from "@/lib/auth/session-cookie";
 import { isDatabaseUnavailable } from "../platform/db";
 import { getCurrentSession } from "./session";
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from "../platform/unavailable";
@@ -18,7 +18,7 @@ const SESSION_PATH = "/api/auth/session";
 // the cookie cleared.
 export function checkedSessionEndpoint(handler: Handler): Handler {
   return async (request) => {
-    const cookieName = sessionCookieName(SECURE_SESSION_COOKIE);
+    const cookieName = sessionCookieName();
     if (new URL(request.url).pathname !== SESSION_PATH || !(await cookies()).has(cookieName))
       return handler(request);
     let current: Awaited<ReturnType<typeof getCurrentSession>>;
@@ -34,10 +34,7 @@ export function checkedSessionEndpoint(handler: Handler): Handler {
     }
     if (current) return handler(request);
     const response = NextResponse.json(null, { headers: { "Cache-Control": "no-store" } });
-    response.cookies.set(cookieName, "", {
-      ...sessionCookieOptions(SECURE_SESSION_COOKIE),
-      expires: new Date(0),
-    });
+    response.cookies.set(cookieName, "", { ...sessionCookieOptions(), expires: new Date(0) });
     return response;
   };
 }

@@ -3,14 +3,13 @@ import type { User } from "@prisma/client";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { isCompleteSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
 import {
-  decodeSessionCookie,
-  SECURE_SESSION_COOKIE,
-  sessionCookieName,
+  isCompleteSession,
+  SESSION_MAX_AGE_SECONDS,
   sessionFromToken,
   type SessionClaims,
-} from "@/lib/auth/session-cookie";
+} from "@/lib/auth/session-claims";
+import { decodeSessionCookie, sessionCookieName } from "@/lib/auth/session-cookie";
 import { db } from "../platform/db";
 import { env } from "../platform/env";
 import { orUnavailablePage } from "../platform/unavailable";
@@ -20,8 +19,8 @@ export type CurrentSession = { user: User; sessionId: string; authenticatedAt: n
 // The session cookie's claims, decrypted once and never re-issued here
 // (lib/auth/session-cookie.ts says why not next-auth's auth()).
 async function sessionClaims(): Promise<SessionClaims | null> {
-  const value = (await cookies()).get(sessionCookieName(SECURE_SESSION_COOKIE))?.value;
-  const token = await decodeSessionCookie(value, { secret: env.AUTH_SECRET, secure: SECURE_SESSION_COOKIE });
+  const value = (await cookies()).get(sessionCookieName())?.value;
+  const token = await decodeSessionCookie(value, { secret: env.AUTH_SECRET });
   return token ? sessionFromToken(token) : null;
 }
 
