@@ -108,7 +108,7 @@ export const recoveryCodeSchema = z
 const VERIFY_METHODS = ["totp", "recovery", "email"] as const;
 const CHOOSE_VERIFY_METHOD = "Choose a way to verify";
 export const verifySchema = z
-  .looseObject({ method: z.unknown() })
+  .looseObject({ method: z.unknown().optional() })
   .refine(({ method }) => VERIFY_METHODS.some((known) => known === method), {
     error: CHOOSE_VERIFY_METHOD,
     path: ["code"],
