@@ -41,9 +41,6 @@ const config = [
             {
               target: "./lib/validations",
               from: "./lib/server",
-              // Debt: lib/validations/auth.ts's newPasswordSchema refuses common
-              // passwords from the server-only list; the check belongs on the server.
-              except: ["./accounts/common-passwords.ts"],
               message: "lib/validations/ is pure zod, usable in a client component: no lib/server/.",
             },
           ],
@@ -57,14 +54,7 @@ const config = [
   },
   {
     files: ["lib/validations/**/*.{ts,tsx}"],
-    ignores: ["lib/validations/auth.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: nodeOnly }] },
-  },
-  {
-    // Debt (see the except above): the common-password list is the one
-    // server-only import lib/validations/ still has.
-    files: ["lib/validations/auth.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: nodeOnly.slice(0, 3) }] },
   },
   {
     ignores: [

@@ -12,3 +12,5 @@ export const RECOVERY_CODE_COUNT = 10;
 // ASVS 6.3.5: wrong codes after a right password, counted per account across
 // sign-ins, before the owner is emailed.
 export const PARTIAL_SIGN_IN_NOTICE_AFTER = 5;
+// The longest string taken as an access token (the form, the API, the check).
+export const ACCESS_TOKEN_MAX_LENGTH = 4096;

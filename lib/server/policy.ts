@@ -10,6 +10,7 @@ import {
 // schemas carry stay in lib/validations/; numbers that pages and emails show
 // live in lib/policy-constants.ts, re-exported here.
 export {
+  ACCESS_TOKEN_MAX_LENGTH,
   EMAIL_CODE_TTL_MINUTES,
   MAX_CHALLENGE_FAILURES,
   PARTIAL_SIGN_IN_NOTICE_AFTER,
@@ -162,8 +163,6 @@ export const MESSAGES = {
   },
 } as const;
 
-// The longest string taken as an access token (the form, the API, the check).
-export const ACCESS_TOKEN_MAX_LENGTH = 4096;
 // The largest body POST /api/token/validate reads.
 export const API_MAX_BODY_BYTES = 8 * 1024;
 

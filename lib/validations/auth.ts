@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { isCommonPassword } from "@/lib/server/accounts/common-passwords";
 
 const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 128;
@@ -26,13 +25,22 @@ export const emailSchema = z
 
 const PASSWORD_TOO_SHORT = `Password must be at least ${PASSWORD_MIN} characters`;
 const PASSWORD_TOO_LONG = `Password must be at most ${PASSWORD_MAX} characters`;
-export const newPasswordSchema = z
-  .string({ error: PASSWORD_TOO_SHORT })
-  .refine((value) => codePoints(value) >= PASSWORD_MIN, { error: PASSWORD_TOO_SHORT, abort: true })
-  .refine((value) => codePoints(value) <= PASSWORD_MAX, { error: PASSWORD_TOO_LONG, abort: true })
-  .refine((value) => !isCommonPassword(value), {
-    error: "This password is too common. Choose a longer or less predictable one.",
-  });
+const PASSWORD_TOO_COMMON = "This password is too common. Choose a longer or less predictable one.";
+
+// README.md "Security rules": the most common passwords are refused. Their
+// list is server-only (lib/server/accounts/common-passwords.ts), so the
+// schemas of a new password take its check as an argument: the server's
+// actions pass it, and a schema built without it checks all the rest.
+export type CommonPasswordCheck = (password: string) => boolean;
+
+export function newPasswordSchemaWith(isCommon?: CommonPasswordCheck): z.ZodString {
+  const lengths = z
+    .string({ error: PASSWORD_TOO_SHORT })
+    .refine((value) => codePoints(value) >= PASSWORD_MIN, { error: PASSWORD_TOO_SHORT, abort: true })
+    .refine((value) => codePoints(value) <= PASSWORD_MAX, { error: PASSWORD_TOO_LONG, abort: true });
+  return isCommon ? lengths.refine((value) => !isCommon(value), { error: PASSWORD_TOO_COMMON }) : lengths;
+}
+export const newPasswordSchema = newPasswordSchemaWith();
 
 // README.md "Security rules": no password equal to or containing the username.
 const CONTAINS_USERNAME = "Your password must not contain your username";
@@ -41,18 +49,24 @@ const containsUsername = (password: string, username: string): boolean =>
 
 // Compared only when the input is an object whose username and password are valid
 // (normalised strings), so that a bad field is reported rather than thrown on.
-export const registerSchema = z
-  .object({ username: usernameSchema, email: emailSchema, password: newPasswordSchema })
-  .refine((data) => !containsUsername(data.password, data.username), {
-    error: CONTAINS_USERNAME,
-    path: ["password"],
-    when: ({ issues }) => issues.every((issue) => issue.path?.[0] === "email"),
-  });
+export function registerSchemaWith(isCommon?: CommonPasswordCheck) {
+  return z
+    .object({ username: usernameSchema, email: emailSchema, password: newPasswordSchemaWith(isCommon) })
+    .refine((data) => !containsUsername(data.password, data.username), {
+      error: CONTAINS_USERNAME,
+      path: ["password"],
+      when: ({ issues }) => issues.every((issue) => issue.path?.[0] === "email"),
+    });
+}
+export const registerSchema = registerSchemaWith();
 
 // A signed-in user's new password, under the same rules as at registration.
-export function changePasswordSchema(username: string) {
+export function changePasswordSchema(username: string, isCommon?: CommonPasswordCheck) {
   return z.object({
-    newPassword: newPasswordSchema.refine((value) => !containsUsername(value, username), CONTAINS_USERNAME),
+    newPassword: newPasswordSchemaWith(isCommon).refine(
+      (value) => !containsUsername(value, username),
+      CONTAINS_USERNAME,
+    ),
   });
 }
 
@@ -88,6 +102,31 @@ export const recoveryCodeSchema = z
   .string({ error: RECOVERY_CODE })
   .overwrite((value) => value.replace(/[\s-]/g, "").toUpperCase())
   .regex(/^[A-Z2-7]{16}$/, RECOVERY_CODE);
+
+// The second step of a sign-in: a code of the chosen kind. A missing or
+// unknown kind is reported next to the code, where the form shows errors.
+const VERIFY_METHODS = ["totp", "recovery", "email"] as const;
+const CHOOSE_VERIFY_METHOD = "Choose a way to verify";
+export const verifySchema = z
+  .looseObject({ method: z.unknown().optional() })
+  .refine(({ method }) => VERIFY_METHODS.some((known) => known === method), {
+    error: CHOOSE_VERIFY_METHOD,
+    path: ["code"],
+  })
+  .pipe(
+    z.discriminatedUnion("method", [
+      z.object({ method: z.literal("totp"), code: totpCodeSchema }),
+      z.object({ method: z.literal("recovery"), code: recoveryCodeSchema }),
+      z.object({ method: z.literal("email"), code: emailCodeSchema }),
+    ]),
+  );
+export type VerifyMethod = (typeof VERIFY_METHODS)[number];
+
+// The first code of an enrolment, by the factor being set up.
+export const setupCodeSchemas = {
+  totp: z.object({ code: totpCodeSchema }),
+  email: z.object({ code: emailCodeSchema }),
+};
 
 export function fieldErrors(error: z.ZodError): Record<string, string[]> {
   return z.flattenError(error).fieldErrors as Record<string, string[]>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { changePasswordSchema } from "./auth";
+import { changePasswordSchema, totpCodeSchema, type CommonPasswordCheck } from "./auth";
 
 // The current password and a current code, asked before a change in settings;
 // their format only: lib/server/sign-in/reauthenticate.ts checks them.
@@ -9,7 +9,11 @@ export const reauthSchema = z.object({
 });
 
 // The password-change form: every field is checked at once, so that an empty
-// submit flags all three.
-export function changePasswordFormSchema(username: string) {
-  return reauthSchema.extend(changePasswordSchema(username).shape);
+// submit flags all three. The server passes the common-password check
+// (lib/validations/auth.ts, newPasswordSchemaWith).
+export function changePasswordFormSchema(username: string, isCommon?: CommonPasswordCheck) {
+  return reauthSchema.extend(changePasswordSchema(username, isCommon).shape);
 }
+
+// The first code of the new authenticator app, which confirms a re-enrolment.
+export const reenrolCodeSchema = z.object({ newCode: totpCodeSchema });

@@ -1,6 +1,5 @@
 /** @jest-environment node */
 import type { z } from "zod";
-import { commonPasswordCount, isCommonPassword } from "@/lib/server/accounts/common-passwords";
 import {
   changePasswordSchema,
   emailCodeSchema,
@@ -8,13 +7,12 @@ import {
   fieldErrors,
   loginSchema,
   newPasswordSchema,
+  newPasswordSchemaWith,
   recoveryCodeSchema,
   registerSchema,
   totpCodeSchema,
   usernameSchema,
 } from "@/lib/validations/auth";
-
-const TOO_COMMON = "This password is too common. Choose a longer or less predictable one.";
 
 function messages(schema: z.ZodType, input: unknown): string[] {
   const result = schema.safeParse(input);
@@ -85,17 +83,12 @@ describe("newPasswordSchema", () => {
     expect(newPasswordSchema.safeParse("пароль-для-входа").success).toBe(true);
   });
 
-  it.each(["password1", "qwertyuiop", "PassWord1", "QWERTYUIOP", "12345678"])(
-    "refuses the common %p",
-    (pw) => {
-      expect(messages(newPasswordSchema, pw)).toEqual([TOO_COMMON]);
-    },
-  );
-
-  it("ships a list of at least 10,000 common passwords", () => {
-    expect(commonPasswordCount()).toBeGreaterThanOrEqual(10_000);
-    expect(isCommonPassword("Password")).toBe(true);
-    expect(isCommonPassword("correct horse battery staple")).toBe(false);
+  it("leaves the common-password list to the server (lib/server/accounts/common-passwords.ts)", () => {
+    expect(newPasswordSchema.safeParse("password1").success).toBe(true);
+    const isCommon = (password: string) => password === "password1";
+    expect(messages(newPasswordSchemaWith(isCommon), "password1")).toEqual([
+      "This password is too common. Choose a longer or less predictable one.",
+    ]);
   });
 });
 
@@ -148,7 +141,6 @@ describe("changePasswordSchema", () => {
   it.each([
     ["too short", "short", ["Password must be at least 8 characters"]],
     ["too long", "x".repeat(129), ["Password must be at most 128 characters"]],
-    ["common", "password1", [TOO_COMMON]],
     ["the username", "ALICE_SMITH", ["Your password must not contain your username"]],
     ["containing the username", "my-alice_smith-2024", ["Your password must not contain your username"]],
   ])("refuses a password that is %s", (_name, newPassword, expected) => {

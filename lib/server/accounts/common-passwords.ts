@@ -1,6 +1,8 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
+import { registerSchemaWith } from "@/lib/validations/auth";
+import { changePasswordFormSchema } from "@/lib/validations/settings";
 
 // 26,369 common passwords of 8 or more characters (shorter ones fail the
 // length rule anyway), lower-cased and de-duplicated: see
@@ -23,4 +25,13 @@ export function isCommonPassword(password: string): boolean {
 
 export function commonPasswordCount(): number {
   return loadCommonPasswords().size;
+}
+
+// The new-password forms as the server checks them: lib/validations/'s
+// schemas with this list's check, which refuses a common password next to
+// its field, in the schema's order of checks.
+export const registerFormSchema = registerSchemaWith(isCommonPassword);
+
+export function changePasswordFormSchemaFor(username: string) {
+  return changePasswordFormSchema(username, isCommonPassword);
 }

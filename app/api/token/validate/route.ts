@@ -1,9 +1,7 @@
-import { z } from "zod";
 import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/tokens/access-tokens";
 import { apiRoute, jsonError, methodNotAllowed, readBodyWithLimit } from "@/lib/server/tokens/api";
-import { ACCESS_TOKEN_MAX_LENGTH, API_MAX_BODY_BYTES, MESSAGES } from "@/lib/server/policy";
-
-const BodySchema = z.object({ token: z.string().max(ACCESS_TOKEN_MAX_LENGTH) });
+import { API_MAX_BODY_BYTES, MESSAGES } from "@/lib/server/policy";
+import { tokenValidateBodySchema } from "@/lib/validations/tokens";
 
 export const POST = apiRoute("token-validate", async (request) => {
   const body = await readBodyWithLimit(request, API_MAX_BODY_BYTES);
@@ -16,7 +14,7 @@ export const POST = apiRoute("token-validate", async (request) => {
   } catch {
     return jsonError(400, "invalid_request", MESSAGES.api.bodyNotJson);
   }
-  const parsed = BodySchema.safeParse(json);
+  const parsed = tokenValidateBodySchema.safeParse(json);
   if (!parsed.success) return jsonError(400, "invalid_request", MESSAGES.api.bodyNotJson);
 
   const verdict = await validateAccessToken(parsed.data.token);
