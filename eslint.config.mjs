@@ -21,6 +21,16 @@ const config = [
       ],
     },
   },
+  // Type-aware rules: a promise nobody awaits loses its rejection, and one
+  // passed where a void callback is expected runs unawaited.
+  {
+    files: ["**/*.{ts,tsx}"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+    },
+  },
   // Dependencies point down only: app -> lib/server -> lib/validations, lib/auth.
   // import/no-restricted-paths resolves each import (the "@/" alias included)
   // through eslint-config-next's resolvers, so relative paths count too.

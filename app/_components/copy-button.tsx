@@ -10,9 +10,9 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       <button
         type="button"
         className="btn-secondary"
-        onClick={async () => {
-          await navigator.clipboard.writeText(text);
-          setCopied(true);
+        onClick={() => {
+          // Fire and forget: if the clipboard refuses, "Copied" is not shown.
+          void navigator.clipboard.writeText(text).then(() => setCopied(true));
         }}
       >
         {label}

@@ -113,8 +113,9 @@ export async function isMalformedFormPost(request: Request): Promise<boolean> {
       continue;
     }
     const row = typeof descriptor.bound === "string" ? /^\$@([0-9a-f]+)$/.exec(descriptor.bound) : null;
-    if (!row) return true;
-    const bound = parseJson(form.get(`${prefix}${parseInt(row[1], 16)}`));
+    const index = row?.[1];
+    if (index === undefined) return true;
+    const bound = parseJson(form.get(`${prefix}${parseInt(index, 16)}`));
     if (!Array.isArray(bound) || !isPlainReplyModel(bound)) return true;
     if (!argumentCountFits(descriptor.id, bound.length + 1)) return true;
   }

@@ -6,13 +6,13 @@ import { MESSAGES } from "@/lib/server/policy";
 // session cookie is never taken as a credential here.
 export const GET = apiRoute("me", async (request) => {
   const header = request.headers.get("authorization") ?? "";
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) {
+  const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+  if (!token) {
     return jsonError(401, "invalid_request", MESSAGES.api.bearerMissing, {
       "WWW-Authenticate": 'Bearer realm="api"',
     });
   }
-  const verdict = await validateAccessToken(match[1]);
+  const verdict = await validateAccessToken(token);
   if (!verdict.valid) {
     return jsonError(401, "invalid_token", REJECTION_MESSAGES[verdict.reason], {
       "WWW-Authenticate": `Bearer realm="api", error="invalid_token", error_description="${verdict.reason}"`,

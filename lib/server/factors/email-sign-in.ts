@@ -53,6 +53,7 @@ export async function sendCodeOnArrival(challenge: PendingChallenge): Promise<Ar
 
 // a***@example.com: enough to recognise, not enough to harvest.
 export function maskEmail(email: string): string {
-  const [local, domain] = email.split("@");
+  // split() always returns at least one element: the default never applies.
+  const [local = "", domain] = email.split("@");
   return `${local.slice(0, 1)}***@${domain}`;
 }
