@@ -1,11 +1,12 @@
 import { checkContrast, type ContrastProblem } from "./contrast";
 import {
   expect,
-  rememberSecret,
   shownAccessToken,
   shownRecoveryCodes,
+  shownSetupKey,
   signInWithPassword,
   signOut,
+  submitRegistration,
   test,
   totpCode,
   uniqueUser,
@@ -74,15 +75,10 @@ test("every page follows the light and the dark colour scheme with readable cont
   await check("/register");
 
   const user = uniqueUser("dim");
-  await page.getByLabel("Username").fill(user.username);
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Create account" }).click();
+  await submitRegistration(page, user);
   await expect(page).toHaveURL(/\/setup-2fa$/);
   await check("/setup-2fa");
-  const setupKey = (await page.getByTestId("setup-key").textContent()) ?? "";
-  const secret = setupKey.replace(/\s/g, "");
-  rememberSecret("TOTP setup key", setupKey, secret);
+  const secret = await shownSetupKey(page);
   await page.getByLabel("Authentication code").fill("000000");
   await page.getByRole("button", { name: "Verify and enable" }).click();
   await expect(page.getByLabel("Authentication code")).toHaveAttribute("aria-invalid", "true");

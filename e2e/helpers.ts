@@ -1,9 +1,18 @@
 import { expect, type Page } from "@playwright/test";
 import { generate } from "otplib";
-import { rememberSecret } from "./secrets";
+import { rememberSecret, test } from "./secrets";
+import { waitForMail } from "./smtp-sink";
 
 export { expect };
 export { rememberSecret, test } from "./secrets";
+
+// Registrations are limited to 10 per IP per hour: a spec that registers
+// several accounts has its browsers come from an address of their own, as
+// clients behind the proxy would (TRUSTED_PROXY_HOPS=1 takes the last
+// X-Forwarded-For entry). Each spec takes its own `lastOctet`.
+export function fromOwnAddress(lastOctet: number): void {
+  test.use({ extraHTTPHeaders: { "x-forwarded-for": `198.51.100.${lastOctet}` } });
+}
 
 // A code for the step `offset` steps from now: enrolment uses step N, so the
 // next sign-in uses N+1 (still inside the one-step window) instead of waiting.
@@ -21,21 +30,38 @@ export function uniqueUser(prefix = "user") {
   return { username: `${prefix}-${id}`, email: `${prefix}-${id}@example.test`, password };
 }
 
-export type Enrolled = ReturnType<typeof uniqueUser> & { secret: string; recoveryCodes: string[] };
+export type NewUser = ReturnType<typeof uniqueUser>;
+export type Enrolled = NewUser & { secret: string; recoveryCodes: string[] };
 
-// Registers through the UI and enrols an authenticator from the shown key.
-export async function registerAndEnrol(page: Page, prefix = "user"): Promise<Enrolled> {
-  const user = uniqueUser(prefix);
-  await page.goto("/register");
+// Fills in and sends the registration form already open on `page`.
+export async function submitRegistration(page: Page, user: NewUser): Promise<void> {
   await page.getByLabel("Username").fill(user.username);
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Create account" }).click();
+}
+
+// Registers through the UI, up to the enrolment page.
+export async function register(page: Page, user: NewUser): Promise<void> {
+  await page.goto("/register");
+  await submitRegistration(page, user);
   await expect(page).toHaveURL(/\/setup-2fa$/);
-  await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+}
+
+// The authenticator key /setup-2fa shows, without the spaces that group it.
+export async function shownSetupKey(page: Page): Promise<string> {
   const setupKey = (await page.getByTestId("setup-key").textContent()) ?? "";
   const secret = setupKey.replace(/\s/g, "");
   rememberSecret("TOTP setup key", setupKey, secret);
+  return secret;
+}
+
+// Registers through the UI and enrols an authenticator from the shown key.
+export async function registerAndEnrol(page: Page, prefix = "user"): Promise<Enrolled> {
+  const user = uniqueUser(prefix);
+  await register(page, user);
+  await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  const secret = await shownSetupKey(page);
   await page.getByLabel("Authentication code").fill(await totpCode(secret));
   await page.getByRole("button", { name: "Verify and enable" }).click();
   const recoveryCodes = await shownRecoveryCodes(page);
@@ -70,4 +96,30 @@ export async function signInWithPassword(page: Page, identifier: string, passwor
   await page.getByLabel("Username or email").fill(identifier);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+// The 6-digit code in the newest `subject` email to `to` since `since`.
+export async function emailedCode(to: string, subject: string, since: number): Promise<string> {
+  const mail = await waitForMail(to, subject, since);
+  return /\b(\d{6})\b/.exec(mail.text)?.[1] ?? "";
+}
+
+// Registers through the UI and enrols with emailed codes instead of an app.
+export async function registerWithEmailCodes(page: Page, prefix = "user"): Promise<NewUser> {
+  const user = uniqueUser(prefix);
+  await register(page, user);
+  await page.getByRole("link", { name: "Send codes to my email instead" }).click();
+  await expect(page.getByText(/weaker second factor/)).toBeVisible();
+  const since = Date.now();
+  await page.getByRole("button", { name: "Email me a code" }).click();
+  await page
+    .getByLabel("Code from the email")
+    .fill(await emailedCode(user.email, "Your sign-in code", since));
+  await page.getByRole("button", { name: "Verify and enable" }).click();
+  await shownRecoveryCodes(page);
+  // Nothing on the codes screen throws them away.
+  await expect(page.getByRole("link", { name: "Use an authenticator app instead" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return user;
 }

@@ -1,5 +1,6 @@
 import {
   expect,
+  fromOwnAddress,
   registerAndEnrol,
   rememberSecret,
   shownRecoveryCodes,
@@ -8,10 +9,7 @@ import {
   totpCode,
 } from "./helpers";
 
-// Registrations are limited to 10 per IP per hour: this file's browsers come
-// from an address of their own, as clients behind the proxy would
-// (TRUSTED_PROXY_HOPS=1 takes the last X-Forwarded-For entry).
-test.use({ extraHTTPHeaders: { "x-forwarded-for": "198.51.100.22" } });
+fromOwnAddress(22);
 
 test("sign out everywhere ends the session in every browser", async ({ browser }) => {
   const first = await browser.newPage();

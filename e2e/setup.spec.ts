@@ -1,15 +1,14 @@
 import type { Page } from "@playwright/test";
 import {
   expect,
-  rememberSecret,
+  register,
   shownRecoveryCodes,
+  shownSetupKey,
   signInWithPassword,
   test,
   totpCode,
   uniqueUser,
 } from "./helpers";
-
-type NewUser = ReturnType<typeof uniqueUser>;
 
 // Each context from an address of its own (the app trusts one proxy hop, and
 // none is in front here), so this spec's registrations do not use up the
@@ -17,19 +16,8 @@ type NewUser = ReturnType<typeof uniqueUser>;
 let lastOctet = 0;
 const ownAddress = (): Record<string, string> => ({ "x-forwarded-for": `198.51.100.${++lastOctet}` });
 
-async function register(page: Page, user: NewUser): Promise<void> {
-  await page.goto("/register");
-  await page.getByLabel("Username").fill(user.username);
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/setup-2fa$/);
-}
-
 async function shownKey(page: Page): Promise<string> {
-  const setupKey = (await page.getByTestId("setup-key").textContent()) ?? "";
-  const secret = setupKey.replace(/\s/g, "");
-  rememberSecret("TOTP setup key", setupKey, secret);
+  const secret = await shownSetupKey(page);
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
   return secret;
 }

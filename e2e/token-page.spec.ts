@@ -1,10 +1,7 @@
 import type { Page } from "@playwright/test";
-import { expect, registerAndEnrol, test } from "./helpers";
+import { expect, fromOwnAddress, registerAndEnrol, test } from "./helpers";
 
-// Registrations are limited to 10 per IP per hour: this file's browsers come
-// from an address of their own, as clients behind the proxy would
-// (TRUSTED_PROXY_HOPS=1 takes the last X-Forwarded-For entry).
-test.use({ extraHTTPHeaders: { "x-forwarded-for": "198.51.100.21" } });
+fromOwnAddress(21);
 
 // React reports a hydration mismatch as "Hydration failed ..." / "... did not
 // match" in development, and as minified errors #418, #423 or #425 in a

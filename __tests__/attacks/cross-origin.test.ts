@@ -4,7 +4,16 @@ import { startTestApp, type AppServer } from "@/__tests__/kit/next-server";
 import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { openFreshDatabase } from "./fuzz-kit";
-import { formFields, multipartBody, MULTIPART_TYPE, postForm, setCookie } from "../kit/no-js-forms.mjs";
+import {
+  formFields,
+  multipartBody,
+  MULTIPART_TYPE,
+  passwordStepFields,
+  postCode,
+  postForm,
+  postPassword,
+  setCookie,
+} from "../kit/no-js-forms.mjs";
 import type { Field } from "../kit/no-js-forms.mjs";
 
 // CSRF and cookie hardening against a real `next start` (ASVS 3.3.1-3.3.4,
@@ -32,7 +41,7 @@ afterAll(async () => {
 
 async function loginFields(user: TestUser): Promise<Field[]> {
   const hidden = await formFields(app.origin, "/login", "identifier");
-  return [...hidden, ["identifier", user.username], ["password", user.password]];
+  return passwordStepFields(hidden, user.username, user.password);
 }
 
 const challengesOf = (user: TestUser) => db.signInChallenge.count({ where: { userId: user.id } });
@@ -172,24 +181,19 @@ async function signInOverHttp(
   cookies: { challenge: string; session: string },
 ) {
   const ip = nextIp();
-  const hidden = await formFields(server.origin, "/login", "identifier");
-  const login = await postForm(
-    server.origin,
-    "/login",
-    [...hidden, ["identifier", user.username], ["password", user.password]],
-    { origin, "x-forwarded-for": ip },
-  );
+  const login = await postPassword(server.origin, user.username, user.password, {
+    origin,
+    "x-forwarded-for": ip,
+  });
   const challengeLine = setCookie(login, cookies.challenge);
   if (!challengeLine) throw new Error(`no ${cookies.challenge} cookie (status ${login.status})`);
   const challenge = challengeLine.split(";")[0];
   const verifyPath = login.headers.get("location") as string;
-  const verifyHidden = await formFields(server.origin, verifyPath, "code", challenge);
-  const verify = await postForm(
-    server.origin,
-    verifyPath,
-    [...verifyHidden, ["code", await currentCode(user.secret)]],
-    { origin, cookie: challenge, "x-forwarded-for": ip },
-  );
+  const verify = await postCode(server.origin, verifyPath, await currentCode(user.secret), {
+    origin,
+    cookie: challenge,
+    "x-forwarded-for": ip,
+  });
   const sessionLine = setCookie(verify, cookies.session);
   if (!sessionLine) throw new Error(`no ${cookies.session} cookie (status ${verify.status})`);
   return { challengeLine, sessionLine };

@@ -15,7 +15,7 @@ import {
   sendSetupEmailCodeAction,
 } from "@/app/setup-2fa/actions";
 import { emailTokenAction, issueTokenAction } from "@/app/token/actions";
-import { quietAuthErrors, SESSION_COOKIE, signInFully } from "@/__tests__/kit/attacker";
+import { SESSION_COOKIE, signInFully } from "@/__tests__/kit/attacker";
 import { Browser } from "@/__tests__/kit/browsers";
 import { createEnrolledUser, uniqueName, type TestUser } from "@/__tests__/kit/users";
 import { registerAccount } from "@/lib/server/accounts/accounts";
@@ -34,17 +34,13 @@ import {
   rateLimitCounters,
   toFormData,
   unexpectedWrites,
-  openFreshDatabase,
-  watchUnhandledRejections,
   type Allowance,
   type FormEntries,
 } from "./fuzz-kit";
+import { fuzzingSuite } from "./fuzzing-suite";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
-openFreshDatabase("fuzz-account");
-quietAuthErrors();
-const unhandledRejections = watchUnhandledRejections();
-jest.setTimeout(120_000);
+fuzzingSuite("fuzz-account");
 
 // Input fuzzing of the actions behind a pending enrolment or a session (ASVS
 // 1.2, 2.2.1): the form fields, the state React posts back with them (a
@@ -96,10 +92,6 @@ beforeAll(async () => {
   signedIn = new Browser(nextIp());
   await signInFully(signedIn, member);
   await db.totpFactor.updateMany({ data: { lastUsedStep: LAST_STEP } });
-});
-
-afterAll(() => {
-  expect(unhandledRejections()).toEqual([]);
 });
 
 // A browser for one attempt: a fresh pending enrolment, the signed-in

@@ -6,7 +6,7 @@ import { GET as authGet, POST as authPost } from "@/app/api/auth/[...nextauth]/r
 import { GET as me, POST as mePost } from "@/app/api/me/route";
 import { GET as validateGet, POST as validate } from "@/app/api/token/validate/route";
 import { validateTokenAction } from "@/app/token_input/actions";
-import { base64url, quietAuthErrors, SESSION_COOKIE } from "@/__tests__/kit/attacker";
+import { base64url, SESSION_COOKIE } from "@/__tests__/kit/attacker";
 import { Browser } from "@/__tests__/kit/browsers";
 import { createEnrolledUser } from "@/__tests__/kit/users";
 import { ACCESS_TOKEN_TYPE } from "@/lib/server/tokens/access-tokens";
@@ -24,16 +24,12 @@ import {
   snapshotDatabase,
   toFormData,
   unexpectedWrites,
-  openFreshDatabase,
-  watchUnhandledRejections,
   type Allowance,
 } from "./fuzz-kit";
+import { fuzzingSuite } from "./fuzzing-suite";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
-openFreshDatabase("fuzz-api");
-quietAuthErrors();
-const unhandledRejections = watchUnhandledRejections();
-jest.setTimeout(120_000);
+fuzzingSuite("fuzz-api");
 
 // Input fuzzing of everything that takes a token or speaks JSON (ASVS 1.2,
 // 2.2.1, 4.1): /token_input's action, GET /api/me, POST /api/token/validate
@@ -44,10 +40,6 @@ let userId: string;
 
 beforeAll(async () => {
   userId = (await createEnrolledUser()).id;
-});
-
-afterAll(() => {
-  expect(unhandledRejections()).toEqual([]);
 });
 
 // JWT-shaped strings: random headers (alg none, RS256, kid/jku), random

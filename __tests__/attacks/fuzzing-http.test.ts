@@ -4,7 +4,15 @@ import fc from "fast-check";
 import { startTestApp, type AppServer } from "@/__tests__/kit/next-server";
 import { createEnrolledUser, currentCode, type TestUser } from "@/__tests__/kit/users";
 import { fuzzRuns, hostileString, openFreshDatabase } from "./fuzz-kit";
-import { formFields, multipartBody, MULTIPART_TYPE, postForm, setCookie } from "../kit/no-js-forms.mjs";
+import {
+  formFields,
+  multipartBody,
+  MULTIPART_TYPE,
+  passwordStepFields,
+  postCode,
+  postPassword,
+  setCookie,
+} from "../kit/no-js-forms.mjs";
 import type { Field } from "../kit/no-js-forms.mjs";
 import { freshIp } from "@/__tests__/kit/names";
 
@@ -34,24 +42,19 @@ const FORMS: [page: string, field: string][] = [
 const actionFields = new Map<string, Field[]>();
 
 async function signIn(user: TestUser, extraCookie?: string): Promise<string> {
-  const hidden = await formFields(app.origin, "/login", "identifier");
-  const login = await postForm(
+  const login = await postPassword(
     app.origin,
-    "/login",
-    [...hidden, ["identifier", user.username], ["password", user.password]],
+    user.username,
+    user.password,
     extraCookie ? { cookie: extraCookie } : {},
   );
   const challenge = [(setCookie(login, "2fa-challenge") as string).split(";")[0], extraCookie]
     .filter(Boolean)
     .join("; ");
   const verifyPath = login.headers.get("location") as string;
-  const verifyHidden = await formFields(app.origin, verifyPath, "code", challenge);
-  const verify = await postForm(
-    app.origin,
-    verifyPath,
-    [...verifyHidden, ["code", await currentCode(user.secret)]],
-    { cookie: challenge },
-  );
+  const verify = await postCode(app.origin, verifyPath, await currentCode(user.secret), {
+    cookie: challenge,
+  });
   return (setCookie(verify, "authjs.session-token") as string).split(";")[0];
 }
 
@@ -481,7 +484,7 @@ describe("server actions whose Host or X-Forwarded-Host differs from their Origi
   const signInPost = async (headers: Record<string, string>) => {
     const user = await createEnrolledUser();
     const hidden = await formFields(app.origin, "/login", "identifier");
-    const body = multipartBody([...hidden, ["identifier", user.username], ["password", user.password]]);
+    const body = multipartBody(passwordStepFields(hidden, user.username, user.password));
     return postWithHost(
       "/login",
       { "content-type": MULTIPART_TYPE, "x-forwarded-for": freshIp(), ...headers },

@@ -4,7 +4,7 @@ import { signOutAction } from "@/app/_components/sign-out-action";
 import { loginAction } from "@/app/login/actions";
 import { sendEmailCodeAction, verifyAction } from "@/app/login/verify/actions";
 import { registerAction } from "@/app/register/actions";
-import { quietAuthErrors, SESSION_COOKIE } from "@/__tests__/kit/attacker";
+import { SESSION_COOKIE } from "@/__tests__/kit/attacker";
 import { Browser } from "@/__tests__/kit/browsers";
 import { createEnrolledUser, type TestUser } from "@/__tests__/kit/users";
 import { createChallenge } from "@/lib/server/sign-in/challenge";
@@ -21,15 +21,11 @@ import {
   securityEvents,
   toFormData,
   unexpectedWrites,
-  openFreshDatabase,
-  watchUnhandledRejections,
 } from "./fuzz-kit";
+import { fuzzingSuite } from "./fuzzing-suite";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
-openFreshDatabase("fuzz-sign-in");
-quietAuthErrors();
-const unhandledRejections = watchUnhandledRejections();
-jest.setTimeout(120_000);
+fuzzingSuite("fuzz-sign-in");
 
 // Input fuzzing of the actions before a session exists (ASVS 1.2, 2.2.1):
 // whatever a client sends, the action answers with a form state or a
@@ -43,10 +39,6 @@ beforeAll(async () => {
   // No authenticator code can be accepted again (RFC 6238 §5.2 replay
   // guard), so a fuzzed 6-digit string never completes a sign-in by luck.
   await db.totpFactor.update({ where: { userId: user.id }, data: { lastUsedStep: 2 ** 31 - 1 } });
-});
-
-afterAll(() => {
-  expect(unhandledRejections()).toEqual([]);
 });
 
 const usernameLike = fc.stringMatching(/^[a-z0-9._-]{3,32}$/);

@@ -2,20 +2,9 @@
 import { GET as authGet, POST as authPost } from "@/app/api/auth/[...nextauth]/route";
 import { GET as me } from "@/app/api/me/route";
 import DashboardPage from "@/app/dashboard/page";
-import {
-  confirmReenrolAction,
-  regenerateRecoveryCodesAction,
-  sendReauthCodeAction,
-  signOutEverywhereAction,
-  startReenrolAction,
-} from "@/app/settings/security/actions";
+import * as security from "@/app/settings/security/actions";
 import SecuritySettingsPage from "@/app/settings/security/page";
-import {
-  confirmEmailSetupAction,
-  confirmSetupAction,
-  continueAfterSetupAction,
-  sendSetupEmailCodeAction,
-} from "@/app/setup-2fa/actions";
+import * as setup from "@/app/setup-2fa/actions";
 import { emailTokenAction, issueTokenAction } from "@/app/token/actions";
 import TokenPage from "@/app/token/page";
 import {
@@ -114,12 +103,12 @@ async function sessionActions(user: TestUser): Promise<[string, () => Promise<un
   return [
     [
       "regenerate recovery codes",
-      () => regenerateRecoveryCodesAction({}, form({ password: user.password, code })),
+      () => security.regenerateRecoveryCodesAction({}, form({ password: user.password, code })),
     ],
-    ["start re-enrolment", () => startReenrolAction({}, form({ password: user.password, code }))],
-    ["confirm re-enrolment", () => confirmReenrolAction({}, form({ newCode: code }))],
-    ["sign out everywhere", () => signOutEverywhereAction()],
-    ["email a re-authentication code", () => sendReauthCodeAction()],
+    ["start re-enrolment", () => security.startReenrolAction({}, form({ password: user.password, code }))],
+    ["confirm re-enrolment", () => security.confirmReenrolAction({}, form({ newCode: code }))],
+    ["sign out everywhere", () => security.signOutEverywhereAction()],
+    ["email a re-authentication code", () => security.sendReauthCodeAction()],
     ["issue a new token", () => issueTokenAction()],
     ["email the token", () => emailTokenAction()],
   ];
@@ -221,14 +210,16 @@ describe("a password-only sign-in", () => {
     const before = await accountState(user);
     const expired = { message: expect.stringMatching(/^Your setup session has expired/) };
     expect(
-      (await attacker.run(() => runAction(() => confirmSetupAction({}, form({ code }))))).result,
+      (await attacker.run(() => runAction(() => setup.confirmSetupAction({}, form({ code }))))).result,
     ).toEqual(expired);
     expect(
-      (await attacker.run(() => runAction(() => confirmEmailSetupAction({}, form({ code: "123456" })))))
+      (await attacker.run(() => runAction(() => setup.confirmEmailSetupAction({}, form({ code: "123456" })))))
         .result,
     ).toEqual(expired);
-    expect((await attacker.run(() => runAction(() => sendSetupEmailCodeAction()))).result).toEqual(expired);
-    expect((await attacker.run(() => runAction(() => continueAfterSetupAction()))).redirectedTo).toBe(
+    expect((await attacker.run(() => runAction(() => setup.sendSetupEmailCodeAction()))).result).toEqual(
+      expired,
+    );
+    expect((await attacker.run(() => runAction(() => setup.continueAfterSetupAction()))).redirectedTo).toBe(
       "/login?expired=1",
     );
     expect(attacker.cookies.has(SESSION_COOKIE)).toBe(false);

@@ -11,7 +11,13 @@ import { registerAccount } from "@/lib/server/accounts/accounts";
 import { db } from "@/lib/server/platform/db";
 import { hashPassword } from "@/lib/server/accounts/password";
 import { openFreshDatabase } from "./fuzz-kit";
-import { formFields, postForm, setCookie } from "@/__tests__/kit/no-js-forms.mjs";
+import {
+  formFields,
+  passwordStepFields,
+  postForm,
+  postPassword,
+  setCookie,
+} from "@/__tests__/kit/no-js-forms.mjs";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 const databaseUrl = openFreshDatabase("user-enumeration");
@@ -202,13 +208,7 @@ describe("the password step over HTTP", () => {
   });
 
   async function signInPage(identifier: string, password = WRONG) {
-    const hidden = await formFields(app.origin, "/login", "identifier");
-    const response = await postForm(
-      app.origin,
-      "/login",
-      [...hidden, ["identifier", identifier], ["password", password]],
-      { "x-forwarded-for": nextIp() },
-    );
+    const response = await postPassword(app.origin, identifier, password, { "x-forwarded-for": nextIp() });
     const html = await response.text();
     const nonce = /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1] ?? "";
     return {
@@ -241,12 +241,9 @@ describe("the password step over HTTP", () => {
     const hidden = await formFields(app.origin, "/login", "identifier");
     const timed = async (identifier: string): Promise<number> => {
       const started = performance.now();
-      const response = await postForm(
-        app.origin,
-        "/login",
-        [...hidden, ["identifier", identifier], ["password", WRONG]],
-        { "x-forwarded-for": nextIp() },
-      );
+      const response = await postForm(app.origin, "/login", passwordStepFields(hidden, identifier, WRONG), {
+        "x-forwarded-for": nextIp(),
+      });
       const page = await response.text();
       expect(page).toContain(INVALID);
       return performance.now() - started;
@@ -274,13 +271,7 @@ describe("the password step over HTTP", () => {
   it("'Email me a code' shows only a masked address, and only after the right password", async () => {
     const user = await createEnrolledUser();
     const ip = nextIp();
-    const hidden = await formFields(app.origin, "/login", "identifier");
-    const login = await postForm(
-      app.origin,
-      "/login",
-      [...hidden, ["identifier", user.username], ["password", user.password]],
-      { "x-forwarded-for": ip },
-    );
+    const login = await postPassword(app.origin, user.username, user.password, { "x-forwarded-for": ip });
     const challenge = (setCookie(login, "2fa-challenge") as string).split(";")[0];
     const emailPath = "/login/verify?method=email&callbackUrl=%2Fdashboard";
     const sendFields = await formFields(app.origin, emailPath, "callbackUrl", challenge);

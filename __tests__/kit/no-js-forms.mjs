@@ -95,3 +95,43 @@ export function postForm(origin, path, fields, headers = {}) {
 export function setCookie(response, name) {
   return response.headers.getSetCookie().find((line) => line.startsWith(`${name}=`));
 }
+
+/**
+ * The sign-in form's fields: its hidden inputs, then the name and password.
+ * @param {Field[]} hidden
+ * @param {string} identifier
+ * @param {string} password
+ * @returns {Field[]}
+ */
+export const passwordStepFields = (hidden, identifier, password) => [
+  ...hidden,
+  ["identifier", identifier],
+  ["password", password],
+];
+
+/**
+ * The password step of a sign-in: GETs /login and posts its form.
+ * @param {string} origin
+ * @param {string} identifier
+ * @param {string} password
+ * @param {Record<string, string>} [headers]
+ * @returns {Promise<Response>}
+ */
+export async function postPassword(origin, identifier, password, headers = {}) {
+  const hidden = await formFields(origin, "/login", "identifier");
+  return postForm(origin, "/login", passwordStepFields(hidden, identifier, password), headers);
+}
+
+/**
+ * The code step at `verifyPath` (where the password step redirected), as
+ * the browser holding the challenge cookie in `headers.cookie`.
+ * @param {string} origin
+ * @param {string} verifyPath
+ * @param {string} code
+ * @param {Record<string, string>} headers
+ * @returns {Promise<Response>}
+ */
+export async function postCode(origin, verifyPath, code, headers) {
+  const hidden = await formFields(origin, verifyPath, "code", headers.cookie);
+  return postForm(origin, verifyPath, [...hidden, ["code", code]], headers);
+}

@@ -26,12 +26,19 @@ type Proxy = {
   name: string;
   binary?: string;
   install: string;
-  /** The config file's text: README.md's block with the test's ports. */
-  config(prefix: string, port: number, upstreams: number[]): string;
+  /** The language of README.md's block for it, and what the test changes in it besides the upstreams. */
+  readme: string;
+  edits(port: number): [string | RegExp, string][];
+  /** The config file's text around the edited block. */
+  wrap(block: string, prefix: string): string;
   args(prefix: string, config: string): string[];
 };
 
-const installed = (...files: string[]) => files.find((file) => fs.existsSync(file));
+// Debian's package, and where it may put the binary.
+const fromDebian = (name: string, ...files: string[]) => ({
+  binary: files.find((file) => fs.existsSync(file)),
+  install: `apt-get install ${name}`,
+});
 
 function readmeBlock(language: string): string {
   const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
@@ -57,13 +64,13 @@ function withPorts(block: string, upstreams: number[], replacements: [string | R
 
 const NGINX: Proxy = {
   name: "nginx with `proxy_set_header Host $host`",
-  binary: installed("/usr/sbin/nginx", "/usr/bin/nginx"),
-  install: "apt-get install nginx-light",
-  config(prefix, port, upstreams) {
-    const block = withPorts(readmeBlock("nginx"), upstreams, [
-      [/listen \d+;/, `listen 127.0.0.1:${port};`],
-      ["location / {", "location / {\n        add_header X-Upstream $upstream_addr always;"],
-    ]);
+  ...fromDebian("nginx-light", "/usr/sbin/nginx", "/usr/bin/nginx"),
+  readme: "nginx",
+  edits: (port) => [
+    [/listen \d+;/, `listen 127.0.0.1:${port};`],
+    ["location / {", "location / {\n        add_header X-Upstream $upstream_addr always;"],
+  ],
+  wrap(block, prefix) {
     // Every file nginx writes stays in `prefix`.
     const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
       .map((kind) => `    ${kind}_temp_path ${path.join(prefix, kind)};`)
@@ -75,17 +82,17 @@ const NGINX: Proxy = {
 
 const CADDY: Proxy = {
   name: "Caddy",
-  binary: installed("/usr/bin/caddy", "/usr/local/bin/caddy"),
-  install: "apt-get install caddy",
-  config(_prefix, port, upstreams) {
-    const block = withPorts(readmeBlock("caddyfile"), upstreams, [
-      ["your.host {", `http://127.0.0.1:${port} {`],
-      [
-        "lb_policy round_robin",
-        "lb_policy round_robin\n        header_down X-Upstream {http.reverse_proxy.upstream.hostport}",
-      ],
-    ]);
-    // No admin endpoint: it would listen on a fixed port.
+  ...fromDebian("caddy", "/usr/bin/caddy", "/usr/local/bin/caddy"),
+  readme: "caddyfile",
+  edits: (port) => [
+    ["your.host {", `http://127.0.0.1:${port} {`],
+    [
+      "lb_policy round_robin",
+      "lb_policy round_robin\n        header_down X-Upstream {http.reverse_proxy.upstream.hostport}",
+    ],
+  ],
+  // No admin endpoint: it would listen on a fixed port.
+  wrap(block) {
     return `{\n    admin off\n}\n\n${block}`;
   },
   args: (_prefix, config) => ["run", "--config", config, "--adapter", "caddyfile"],
@@ -102,14 +109,9 @@ async function startBehind(proxy: Proxy): Promise<Running> {
   ]);
   const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "proxy-test-"));
   const config = path.join(prefix, "proxy.conf");
-  fs.writeFileSync(
-    config,
-    proxy.config(
-      prefix,
-      port,
-      instances.map((instance) => instance.port),
-    ),
-  );
+  const upstreams = instances.map((instance) => instance.port);
+  const block = withPorts(readmeBlock(proxy.readme), upstreams, proxy.edits(port));
+  fs.writeFileSync(config, proxy.wrap(block, prefix));
   const child: ChildProcess = spawn(proxy.binary as string, proxy.args(prefix, config), {
     // Caddy keeps its state under HOME / XDG folders.
     env: { ...process.env, HOME: prefix, XDG_DATA_HOME: prefix, XDG_CONFIG_HOME: prefix },

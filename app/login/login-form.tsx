@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import { Field, FormMessage, SubmitButton } from "@/app/_components/form";
+import { Field, FormMessage, PasswordField, SubmitButton } from "@/app/_components/form";
 import { emptyFormState } from "@/lib/validations/form-state";
 import { loginAction } from "./actions";
 
@@ -13,22 +13,8 @@ export function LoginForm({ callbackUrl, notice }: { callbackUrl: string; notice
       <FormMessage message={state.message} />
       {!state.message && notice ? <FormMessage tone="info" message={notice} /> : null}
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <Field
-        name="identifier"
-        label="Username or email"
-        autoComplete="username"
-        defaultValue={state.values?.identifier}
-        errors={state.errors?.identifier}
-        required
-      />
-      <Field
-        name="password"
-        label="Password"
-        type="password"
-        autoComplete="current-password"
-        errors={state.errors?.password}
-        required
-      />
+      <Field name="identifier" label="Username or email" autoComplete="username" state={state} />
+      <PasswordField name="password" label="Password" autoComplete="current-password" state={state} />
       <SubmitButton className="w-full">Sign in</SubmitButton>
       <p className="text-center text-sm text-slate-600">
         New here?{" "}

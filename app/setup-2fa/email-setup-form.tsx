@@ -7,9 +7,11 @@ import { confirmEmailSetupAction, sendSetupEmailCodeAction, type SetupState } fr
 
 type Props = { maskedEmail: string; codeSent: boolean; justSent: boolean };
 
+const initialState: SetupState = {};
+
 export function EmailSetupForm({ maskedEmail, codeSent, justSent }: Props) {
-  const [state, confirm] = useActionState(confirmEmailSetupAction, {} as SetupState);
-  const [sendState, send] = useActionState(sendSetupEmailCodeAction, {} as SetupState);
+  const [state, confirm] = useActionState(confirmEmailSetupAction, initialState);
+  const [sendState, send] = useActionState(sendSetupEmailCodeAction, initialState);
   return (
     <div className="space-y-5">
       <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
@@ -23,7 +25,7 @@ export function EmailSetupForm({ maskedEmail, codeSent, justSent }: Props) {
           <CodeField
             name="code"
             label="Code from the email"
-            errors={state.errors?.code}
+            state={state}
             hint={`The 6-digit code is valid for ${EMAIL_CODE_TTL_MINUTES} minutes.`}
           />
           <SubmitButton className="w-full">Verify and enable</SubmitButton>

@@ -6,8 +6,10 @@ import { confirmSetupAction, type SetupState } from "./actions";
 
 type Props = { qrCodeDataUrl: string; setupKey: string };
 
+const initialState: SetupState = {};
+
 export function SetupForm({ qrCodeDataUrl, setupKey }: Props) {
-  const [state, action] = useActionState(confirmSetupAction, {} as SetupState);
+  const [state, action] = useActionState(confirmSetupAction, initialState);
   return (
     <div className="space-y-6">
       <ol className="list-decimal space-y-2 pl-5 text-sm text-slate-700">
@@ -38,7 +40,7 @@ export function SetupForm({ qrCodeDataUrl, setupKey }: Props) {
       </div>
       <form action={action} className="space-y-4" noValidate>
         <FormMessage message={state.message} />
-        <CodeField name="code" label="Authentication code" errors={state.errors?.code} />
+        <CodeField name="code" label="Authentication code" state={state} />
         <SubmitButton className="w-full">Verify and enable</SubmitButton>
       </form>
     </div>

@@ -8,8 +8,10 @@ import { Countdown, TokenExpiry } from "./expiry";
 
 type Props = { token: string; expiresAt: number; renderedAt: number };
 
+const initialState: EmailTokenState = {};
+
 export function TokenPanel({ token, expiresAt, renderedAt }: Props) {
-  const [emailState, emailAction] = useActionState(emailTokenAction, {} as EmailTokenState);
+  const [emailState, emailAction] = useActionState(emailTokenAction, initialState);
   return (
     <div className="space-y-4">
       <pre

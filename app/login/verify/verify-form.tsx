@@ -21,7 +21,7 @@ export function VerifyForm({ method, callbackUrl }: Props) {
           name="code"
           label="Authentication code"
           autoFocus
-          errors={state.errors?.code}
+          state={state}
           hint="The 6-digit code from your authenticator app."
         />
       ) : method === "email" ? (
@@ -30,7 +30,7 @@ export function VerifyForm({ method, callbackUrl }: Props) {
           name="code"
           label="Code from the email"
           autoFocus
-          errors={state.errors?.code}
+          state={state}
           hint={`The 6-digit code we emailed you. It is valid for ${EMAIL_CODE_TTL_MINUTES} minutes.`}
         />
       ) : (
@@ -44,7 +44,6 @@ export function VerifyForm({ method, callbackUrl }: Props) {
           autoFocus
           errors={state.errors?.code}
           hint="One of the codes you saved when you set up two-factor authentication, like ABCD-EFGH-IJKL-MNOP."
-          required
         />
       )}
       <SubmitButton className="w-full">Verify</SubmitButton>

@@ -1,20 +1,18 @@
 "use client";
 
-import { Field } from "@/app/_components/form";
+import { Field, PasswordField } from "@/app/_components/form";
 import type { FormState } from "@/lib/validations/form-state";
 
 // Password and a current second factor, asked before any 2FA change.
 export function ReauthFields({ idPrefix, state }: { idPrefix: string; state: FormState }) {
   return (
     <div className="grid gap-4 sm:grid-cols-2">
-      <Field
+      <PasswordField
         id={`${idPrefix}-password`}
         name="password"
         label="Current password"
-        type="password"
         autoComplete="current-password"
-        errors={state.errors?.password}
-        required
+        state={state}
       />
       <Field
         id={`${idPrefix}-code`}
@@ -23,7 +21,6 @@ export function ReauthFields({ idPrefix, state }: { idPrefix: string; state: For
         autoComplete="one-time-code"
         errors={state.errors?.code}
         hint="From your authenticator app or your email, or a recovery code."
-        required
       />
     </div>
   );

@@ -9,9 +9,11 @@ export type PendingSwitch = { qrCodeDataUrl: string; setupKey: string };
 
 // `pending` comes from the server (the switch is kept in the database), so a
 // reload shows it again; "Cancel" discards it.
+const initialState: ReenrolState = {};
+
 export function ReenrolForm({ pending }: { pending: PendingSwitch | null }) {
-  const [started, start] = useActionState(startReenrolAction, {} as ReenrolState);
-  const [confirmed, confirm] = useActionState(confirmReenrolAction, {} as ReenrolState);
+  const [started, start] = useActionState(startReenrolAction, initialState);
+  const [confirmed, confirm] = useActionState(confirmReenrolAction, initialState);
   if (pending) {
     return (
       <div className="space-y-4">
@@ -37,7 +39,7 @@ export function ReenrolForm({ pending }: { pending: PendingSwitch | null }) {
         </div>
         <form action={confirm} className="space-y-4" noValidate>
           <FormMessage message={confirmed.message} />
-          <CodeField name="newCode" label="Code from your new app" errors={confirmed.errors?.newCode} />
+          <CodeField name="newCode" label="Code from your new app" state={confirmed} />
           <SubmitButton>Switch to the new app</SubmitButton>
         </form>
         <form action={cancelReenrolAction}>

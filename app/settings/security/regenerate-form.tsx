@@ -6,8 +6,10 @@ import { RecoveryCodes } from "@/app/_components/recovery-codes";
 import { regenerateRecoveryCodesAction, type RegenerateState } from "./actions";
 import { ReauthFields } from "./reauth-fields";
 
+const initialState: RegenerateState = {};
+
 export function RegenerateForm() {
-  const [state, action] = useActionState(regenerateRecoveryCodesAction, {} as RegenerateState);
+  const [state, action] = useActionState(regenerateRecoveryCodesAction, initialState);
   if (state.recoveryCodes) {
     return (
       <div className="space-y-3">
