@@ -15,8 +15,7 @@ export default function AccessTokenEmail({
 }: AccessTokenEmailProps): ReactElement {
   const example = `curl -H "Authorization: Bearer ${token}" ${appUrl}/api/me`;
   return (
-    <EmailLayout preview="The access token you asked for">
-      <Text style={text}>Hi {username},</Text>
+    <EmailLayout preview="The access token you asked for" username={username}>
       <Text style={text}>Here is the access token you asked for:</Text>
       <Text style={mono}>{token}</Text>
       <Text style={text}>It expires {formatExpiry(expiresAt)}. Send it as a bearer token, for example:</Text>

@@ -13,8 +13,7 @@ export default function SignInCodeEmail({
   expiresInMinutes,
 }: SignInCodeEmailProps): ReactElement {
   return (
-    <EmailLayout preview="Your code to finish signing in">
-      <Text style={text}>Hi {username},</Text>
+    <EmailLayout preview="Your code to finish signing in" username={username}>
       <Text style={text}>Enter this code to finish signing in:</Text>
       <Text style={codeStyle}>{code}</Text>
       <Text style={text}>

@@ -8,8 +8,7 @@ export const subject = "Welcome to Two-Factor App";
 
 export default function WelcomeEmail({ username, appUrl }: WelcomeEmailProps): ReactElement {
   return (
-    <EmailLayout preview="Your account is ready">
-      <Text style={text}>Hi {username},</Text>
+    <EmailLayout preview="Your account is ready" username={username}>
       <Text style={text}>
         Your account is ready and protected by two-factor authentication. Each sign-in asks for your password
         and a code.

@@ -16,7 +16,7 @@ import { confirmTotpEnrolment, enableEmailSecondFactor } from "@/lib/server/fact
 import { env } from "@/lib/server/platform/env";
 import { recordSecurityEvent } from "@/lib/server/accounts/events";
 import { rememberDevice } from "@/lib/server/sign-in/known-device";
-import { noticeWelcome } from "@/lib/server/mail/notices";
+import { noticeWelcome } from "@/lib/server/mail/senders";
 import { claimWindowTry, resetTries } from "@/lib/server/platform/rate-limit";
 import { keys, LIMITS, MESSAGES, subjects } from "@/lib/server/policy";
 import { formAction, pageAction } from "@/lib/server/sign-in/action";

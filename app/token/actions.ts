@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { currentAccessToken, issueAccessToken } from "@/lib/server/tokens/access-tokens";
-import { sendAccessTokenEmail } from "@/lib/server/mail/notifications";
+import { sendAccessTokenEmail } from "@/lib/server/mail/senders";
 import { claimWindowTry } from "@/lib/server/platform/rate-limit";
 import { keys, LIMITS, MESSAGES, retryMessage } from "@/lib/server/policy";
 import { env } from "@/lib/server/platform/env";

@@ -3,8 +3,11 @@ import type { CSSProperties, ReactElement, ReactNode } from "react";
 
 export const APP_NAME = "Two-Factor App";
 
+type LayoutProps = { preview: string; username?: string; children: ReactNode };
+
 // No default export: the react-email preview lists only files with one.
-export function EmailLayout({ preview, children }: { preview: string; children: ReactNode }): ReactElement {
+// With a username, the email opens "Hi <username>,".
+export function EmailLayout({ preview, username, children }: LayoutProps): ReactElement {
   return (
     <Html lang="en">
       <Head />
@@ -14,7 +17,10 @@ export function EmailLayout({ preview, children }: { preview: string; children: 
           <Heading as="h1" style={brand}>
             {APP_NAME}
           </Heading>
-          <Section>{children}</Section>
+          <Section>
+            {username !== undefined && <Text style={text}>Hi {username},</Text>}
+            {children}
+          </Section>
           <Hr style={rule} />
           <Text style={footer}>You get this email because of your account at {APP_NAME}.</Text>
         </Container>

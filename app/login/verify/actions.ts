@@ -17,7 +17,7 @@ import {
   noticeRecoveryCodeUsed,
   noticeSignIn,
   METHOD_NAMES,
-} from "@/lib/server/mail/notices";
+} from "@/lib/server/mail/senders";
 import { claimWindowTry, countTowardNotice, resetTries } from "@/lib/server/platform/rate-limit";
 import { keys, LIMITS, MESSAGES, triesLeftAfter } from "@/lib/server/policy";
 import { formAction } from "@/lib/server/sign-in/action";

@@ -8,7 +8,7 @@ import { changePasswordFormSchemaFor } from "@/lib/server/accounts/common-passwo
 import { createReauthChallenge } from "@/lib/server/sign-in/challenge";
 import { maskEmail, sendSignInCode } from "@/lib/server/factors/email-sign-in";
 import { recordSecurityEvent } from "@/lib/server/accounts/events";
-import { noticePasswordChanged, noticeTwoFactorChanged } from "@/lib/server/mail/notices";
+import { noticePasswordChanged, noticeTwoFactorChanged } from "@/lib/server/mail/senders";
 import { hashPassword } from "@/lib/server/accounts/password";
 import { reauthenticate } from "@/lib/server/sign-in/reauthenticate";
 import { cancelTotpReenrolment } from "@/lib/server/factors/reenrolment";

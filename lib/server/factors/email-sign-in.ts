@@ -4,7 +4,7 @@ import type { PendingChallenge } from "../sign-in/challenge";
 import { db } from "../platform/db";
 import { issueEmailCode, voidEmailCodes } from "./email-codes";
 import { env } from "../platform/env";
-import { sendSignInCodeEmail } from "../mail/notifications";
+import { sendSignInCodeEmail } from "../mail/senders";
 import { releaseWindowTry } from "../platform/rate-limit";
 import { EMAIL_CODE_TTL_MINUTES, keys, MESSAGES, retryMessage } from "../policy";
 

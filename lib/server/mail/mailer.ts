@@ -1,16 +1,21 @@
 import "server-only";
-import crypto from "node:crypto";
-import fs from "node:fs/promises";
-import path from "node:path";
 import { render } from "@react-email/render";
 import nodemailer, { type Transporter } from "nodemailer";
 import SMTPTransport from "nodemailer/lib/smtp-transport";
-import type { ReactElement } from "react";
+import { createElement, type FunctionComponent, type ReactElement } from "react";
 import { env } from "../platform/env";
+import { devMailboxUrl, isDevMailboxOn, writeToOutbox } from "./outbox";
+
+// The transport: SMTP when SMTP_URL is set, else the local outbox
+// (./outbox.ts). Every send answers a result and never throws, and logs
+// only the subject, the recipient and an error code, never the content.
 
 export type MailMessage = { to: string; subject: string; html: string; text: string };
 
 export type SendMailResult = { ok: true } | { ok: false };
+
+// An `emails/` module: its component and its subject.
+export type EmailTemplate<P extends object> = { default: FunctionComponent<P>; subject: string };
 
 let cachedTransport: { url: string; transporter: Transporter } | undefined;
 
@@ -41,8 +46,10 @@ export async function sendMail(message: MailMessage): Promise<SendMailResult> {
       const { to, subject, html, text } = message;
       await getTransport(env.SMTP_URL).sendMail({ from: env.MAIL_FROM, to, subject, html, text });
     } else {
-      const file = await writeToOutbox(message);
-      console.info(`[mail] "${message.subject}" to ${message.to}: ${file}`);
+      const { id, file } = await writeToOutbox(message);
+      // In development the page that shows it; elsewhere the file.
+      const where = isDevMailboxOn() ? `open ${devMailboxUrl(id)}` : file;
+      console.info(`[mail] "${message.subject}" to ${message.to}: ${where}`);
     }
     return { ok: true };
   } catch (error) {
@@ -50,24 +57,6 @@ export async function sendMail(message: MailMessage): Promise<SendMailResult> {
     console.error(`[mail] could not send "${message.subject}" to ${message.to}: ${errorCode(error)}`);
     return { ok: false };
   }
-}
-
-// Development without a mail server: one private folder per message.
-async function writeToOutbox(message: MailMessage): Promise<string> {
-  // The outbox lies outside the build: keep the bundler from tracing the whole project.
-  const outbox = path.resolve(/* turbopackIgnore: true */ process.cwd(), env.MAIL_OUTBOX_DIR);
-  const date = new Date();
-  const name = `${date.toISOString().replace(/[:.]/g, "-")}-${crypto.randomBytes(4).toString("hex")}`;
-  const folder = path.join(outbox, name);
-  await fs.mkdir(outbox, { recursive: true, mode: 0o700 });
-  await fs.mkdir(folder, { mode: 0o700 });
-  const headers = { from: env.MAIL_FROM, to: message.to, subject: message.subject, date: date.toISOString() };
-  const write = (file: string, content: string): Promise<void> =>
-    fs.writeFile(path.join(folder, file), content, { mode: 0o600, flag: "wx" });
-  await write("headers.json", `${JSON.stringify(headers, null, 2)}\n`);
-  await write("message.txt", message.text);
-  await write("message.html", message.html);
-  return path.join(folder, "message.html");
 }
 
 function errorCode(error: unknown): string {
@@ -82,4 +71,22 @@ function errorCode(error: unknown): string {
 export async function renderEmail(element: ReactElement): Promise<{ html: string; text: string }> {
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
   return { html, text };
+}
+
+// Renders a template with its props and sends it under its subject.
+export async function sendTemplate<P extends object>(
+  template: EmailTemplate<P>,
+  to: string,
+  props: P,
+): Promise<SendMailResult> {
+  const { subject } = template;
+  let rendered: { html: string; text: string };
+  try {
+    rendered = await renderEmail(createElement(template.default, props));
+  } catch (error) {
+    // Only a broken template gets here; like sendMail, callers get a result, not a throw.
+    console.error(`[mail] could not render "${subject}": ${error instanceof Error ? error.name : "error"}`);
+    return { ok: false };
+  }
+  return sendMail({ to, subject, ...rendered });
 }

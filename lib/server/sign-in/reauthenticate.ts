@@ -7,7 +7,7 @@ import { reauthSchema } from "@/lib/validations/settings";
 import { latestReauthChallengeId } from "./challenge";
 import { recordSecurityEvent } from "../accounts/events";
 import { limitSubject, passwordLimitSubject } from "./known-device";
-import { noticeRecoveryCodeUsed } from "../mail/notices";
+import { noticeRecoveryCodeUsed } from "../mail/senders";
 import { verifyPassword } from "../accounts/password";
 import { claimDelayedTry, claimWindowTry, resetTries } from "../platform/rate-limit";
 import { keys, LIMITS, MESSAGES, retryMessage } from "../policy";

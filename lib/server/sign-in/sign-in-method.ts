@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "../platform/db";
-import { METHOD_NAMES } from "../mail/notices";
+import { METHOD_NAMES } from "../mail/senders";
 import type { CurrentSession } from "./session";
 
 // Whether this session's sign-in used a recovery code, from the server's own

@@ -3,6 +3,9 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { freePort, startSmtpServer, type TestServer } from "@/__tests__/kit/smtp-server";
+import * as newSignIn from "@/emails/new-sign-in";
+import * as signInCode from "@/emails/sign-in-code";
+import * as welcome from "@/emails/welcome";
 
 const CODE = "739264";
 const RECIPIENT = "ada@example.com";
@@ -16,9 +19,8 @@ async function load(env: { SMTP_URL?: string; MAIL_OUTBOX_DIR?: string }) {
   if (env.MAIL_OUTBOX_DIR) process.env.MAIL_OUTBOX_DIR = env.MAIL_OUTBOX_DIR;
   jest.resetModules();
   const nodemailer = (await import("nodemailer")).default;
-  const notifications = await import("@/lib/server/mail/notifications");
   const mailer = await import("@/lib/server/mail/mailer");
-  return { nodemailer, notifications, mailer };
+  return { nodemailer, mailer };
 }
 
 const originalEnv = { ...process.env };
@@ -42,10 +44,10 @@ describe("sendMail through SMTP", () => {
   it("delivers the sign-in code in the body, never in a header", async () => {
     const server = await startSmtpServer();
     servers.push(server);
-    const { notifications } = await load({ SMTP_URL: smtpUrl(server.port) });
+    const { mailer } = await load({ SMTP_URL: smtpUrl(server.port) });
     const arrived = server.next();
 
-    await expect(notifications.sendSignInCodeEmail(RECIPIENT, signInProps)).resolves.toEqual({ ok: true });
+    await expect(mailer.sendTemplate(signInCode, RECIPIENT, signInProps)).resolves.toEqual({ ok: true });
     const { mail, envelope } = await arrived;
 
     expect(mail.subject).toBe("Your sign-in code");
@@ -61,11 +63,11 @@ describe("sendMail through SMTP", () => {
   it("creates the transport once and reuses it", async () => {
     const server = await startSmtpServer();
     servers.push(server);
-    const { nodemailer, notifications } = await load({ SMTP_URL: smtpUrl(server.port) });
+    const { nodemailer, mailer } = await load({ SMTP_URL: smtpUrl(server.port) });
     const createTransport = jest.spyOn(nodemailer, "createTransport");
 
-    await notifications.sendWelcomeEmail(RECIPIENT, { username: "ada", appUrl: "http://localhost:3000" });
-    await notifications.sendNewSignInEmail(RECIPIENT, {
+    await mailer.sendTemplate(welcome, RECIPIENT, { username: "ada", appUrl: "http://localhost:3000" });
+    await mailer.sendTemplate(newSignIn, RECIPIENT, {
       username: "ada",
       time: "now",
       ip: "203.0.113.7",
@@ -84,10 +86,10 @@ describe("sendMail through SMTP", () => {
   it("logs only an error code when the server rejects the message", async () => {
     const server = await startSmtpServer(0, `550 rejected: ${CODE}`);
     servers.push(server);
-    const { notifications } = await load({ SMTP_URL: smtpUrl(server.port) });
+    const { mailer } = await load({ SMTP_URL: smtpUrl(server.port) });
     const logError = jest.spyOn(console, "error").mockImplementation(() => {});
 
-    await expect(notifications.sendSignInCodeEmail(RECIPIENT, signInProps)).resolves.toEqual({ ok: false });
+    await expect(mailer.sendTemplate(signInCode, RECIPIENT, signInProps)).resolves.toEqual({ ok: false });
 
     expect(logError).toHaveBeenCalledTimes(1);
     expect(logError.mock.calls[0].join(" ")).toBe(
@@ -97,11 +99,11 @@ describe("sendMail through SMTP", () => {
 
   it("fails fast without throwing when the server is down, and a retry succeeds once it is up", async () => {
     const port = await freePort();
-    const { notifications } = await load({ SMTP_URL: smtpUrl(port) });
+    const { mailer } = await load({ SMTP_URL: smtpUrl(port) });
     const logError = jest.spyOn(console, "error").mockImplementation(() => {});
 
     const started = Date.now();
-    await expect(notifications.sendSignInCodeEmail(RECIPIENT, signInProps)).resolves.toEqual({ ok: false });
+    await expect(mailer.sendTemplate(signInCode, RECIPIENT, signInProps)).resolves.toEqual({ ok: false });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(logError).toHaveBeenCalledTimes(1);
     const line = logError.mock.calls[0].join(" ");
@@ -113,7 +115,7 @@ describe("sendMail through SMTP", () => {
     const server = await startSmtpServer(port);
     servers.push(server);
     const arrived = server.next();
-    await expect(notifications.sendSignInCodeEmail(RECIPIENT, signInProps)).resolves.toEqual({ ok: true });
+    await expect(mailer.sendTemplate(signInCode, RECIPIENT, signInProps)).resolves.toEqual({ ok: true });
     expect((await arrived).mail.text).toContain(CODE);
   });
 
@@ -123,11 +125,11 @@ describe("sendMail through SMTP", () => {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const { port } = silent.address() as net.AddressInfo;
     try {
-      const { notifications } = await load({ SMTP_URL: smtpUrl(port) });
+      const { mailer } = await load({ SMTP_URL: smtpUrl(port) });
       const logError = jest.spyOn(console, "error").mockImplementation(() => {});
 
       const started = Date.now();
-      await expect(notifications.sendSignInCodeEmail(RECIPIENT, signInProps)).resolves.toEqual({ ok: false });
+      await expect(mailer.sendTemplate(signInCode, RECIPIENT, signInProps)).resolves.toEqual({ ok: false });
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(logError.mock.calls[0].join(" ")).toMatch(/: ETIMEDOUT$/);
     } finally {
@@ -140,11 +142,11 @@ describe("sendMail through SMTP", () => {
 describe("sendMail without SMTP_URL", () => {
   it("writes the message to a private outbox folder and prints where, without the code", async () => {
     const outbox = path.join(originalEnv.MAIL_OUTBOX_DIR ?? ".tmp/outbox", `mailer-${Date.now()}`);
-    const { notifications } = await load({ MAIL_OUTBOX_DIR: path.relative(process.cwd(), outbox) });
+    const { mailer } = await load({ MAIL_OUTBOX_DIR: path.relative(process.cwd(), outbox) });
     const logInfo = jest.spyOn(console, "info").mockImplementation(() => {});
     const logLine = jest.spyOn(console, "log").mockImplementation(() => {});
 
-    await expect(notifications.sendSignInCodeEmail(RECIPIENT, signInProps)).resolves.toEqual({ ok: true });
+    await expect(mailer.sendTemplate(signInCode, RECIPIENT, signInProps)).resolves.toEqual({ ok: true });
 
     const [folderName, ...others] = fs.readdirSync(outbox);
     expect(others).toEqual([]);

@@ -1,6 +1,6 @@
 /** @jest-environment node */
 import { createEnrolledUser, type TestUser } from "@/__tests__/kit/users";
-import { METHOD_NAMES } from "@/lib/server/mail/notices";
+import { METHOD_NAMES } from "@/lib/server/mail/senders";
 import { db } from "@/lib/server/platform/db";
 import type { CurrentSession } from "@/lib/server/sign-in/session";
 import { signedInWithRecoveryCode } from "@/lib/server/sign-in/sign-in-method";
