@@ -27,6 +27,6 @@ CREATE INDEX "AccountCode_userId_purpose_idx" ON "AccountCode"("userId", "purpos
 
 -- Existing accounts (issue 13, item 6): an account whose second factor is
 -- email proved its address when it confirmed its first emailed code, at
--- "twoFactorAt"; every other account stays unverified (NULL) and is asked to
+-- "twoFactorAt". Every other account stays unverified (NULL) and is asked to
 -- verify in settings.
 UPDATE "User" SET "emailVerifiedAt" = COALESCE("twoFactorAt", "createdAt") WHERE "twoFactorMethod" = 'email';

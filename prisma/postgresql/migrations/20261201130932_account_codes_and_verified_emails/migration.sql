@@ -31,6 +31,6 @@ ALTER TABLE "AccountCode" ADD CONSTRAINT "AccountCode_userId_fkey" FOREIGN KEY (
 
 -- Existing accounts (issue 13, item 6): an account whose second factor is
 -- email proved its address when it confirmed its first emailed code, at
--- "twoFactorAt"; every other account stays unverified (NULL) and is asked to
+-- "twoFactorAt". Every other account stays unverified (NULL) and is asked to
 -- verify in settings.
 UPDATE "User" SET "emailVerifiedAt" = COALESCE("twoFactorAt", "createdAt") WHERE "twoFactorMethod" = 'email';
