@@ -84,4 +84,12 @@ describe("the account_codes_and_verified_emails migration", () => {
     database.prepare(`DELETE FROM "User" WHERE "id" = 'emailuser'`).run();
     expect(database.prepare(`SELECT COUNT(*) AS n FROM "AccountCode"`).get()).toEqual({ n: 0 });
   });
+
+  it("has no semicolon inside a comment, where Prisma's PostgreSQL engine would split a statement", () => {
+    for (const folder of [migrationsDir, path.join(root, "prisma", "postgresql", "migrations")]) {
+      const text = fs.readFileSync(path.join(folder, MIGRATION, "migration.sql"), "utf8");
+      const comments = text.split("\n").filter((line) => line.trim().startsWith("--"));
+      expect(comments.filter((line) => line.includes(";"))).toEqual([]);
+    }
+  });
 });
