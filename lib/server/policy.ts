@@ -177,3 +177,67 @@ export function retryMessage(retryAfterSeconds: number): string {
 // Tries left on a challenge after this wrong code.
 export const triesLeftAfter = (failedAttempts: number): number =>
   Math.max(0, MAX_CHALLENGE_FAILURES - (failedAttempts + 1));
+
+// ---------------------------------------------------------------------------
+// Account codes (issue 13; DESIGN.md §5 "Verification and reset secrets"):
+// email verification, email change and password reset
+// (lib/server/accounts/account-codes.ts and the modules that use it). Kept in
+// a block of its own so that edits to the tables above do not meet it.
+
+export const ACCOUNT_CODE_TTL_MINUTES = { verify_email: 15, change_email: 15, reset_password: 30 } as const;
+
+export const ACCOUNT_CODES = {
+  // DESIGN.md §7: 8 characters, letters and digits, no look-alikes (no 0, O,
+  // 1, I, L): 31 symbols, so 8 of them carry 39.6 bits. With 5 tries a code
+  // and 3 codes per 15 minutes, a guesser wins with odds of 1 in 5.7e10 per
+  // 15 minutes.
+  codeAlphabet: "ABCDEFGHJKMNPQRSTUVWXYZ23456789",
+  codeLength: 8,
+  // DESIGN.md §5: 5 wrong verification codes void it.
+  maxTries: 5,
+  // Reset links: 256 bits (at least 128 required), base64url in the link;
+  // the secret the reset's browser keeps in a cookie once the factor is
+  // proven is as long.
+  resetTokenBytes: 32,
+  browserSecretBytes: 32,
+  lifetimeMs: {
+    verify_email: ACCOUNT_CODE_TTL_MINUTES.verify_email * MINUTE,
+    change_email: ACCOUNT_CODE_TTL_MINUTES.change_email * MINUTE,
+    reset_password: ACCOUNT_CODE_TTL_MINUTES.reset_password * MINUTE,
+  },
+  // An unverified account holds its address this long; after it a new
+  // registration of the address may take it over.
+  unverifiedHoldMs: 24 * 60 * MINUTE,
+} as const;
+
+// Emails carrying an account code (verification, email change, reset link),
+// whatever their purpose: at most 3 per 15 minutes per account and 10 per IP
+// per hour.
+export const ACCOUNT_CODE_LIMITS = {
+  sendsPerAccount: { max: 3, windowMs: 15 * MINUTE },
+  sendsPerIp: { max: 10, windowMs: 60 * MINUTE },
+} as const satisfies Record<string, WindowLimit>;
+
+export const accountCodeKeys = {
+  sendsPerAccount: (userId: string): string => `account-code-send:account:${userId}`,
+  sendsPerIp: (ip: string): string => `account-code-send:ip:${ip}`,
+};
+
+export const ACCOUNT_CODE_MESSAGES = {
+  wrongCode: (triesLeft: number): string =>
+    `That code is not right. ${plural(triesLeft, "try", "tries")} left before it stops working.`,
+  codeVoided: "That code no longer works after 5 wrong tries. Send a new code.",
+  codeExpired: "That code has expired. Send a new code.",
+  noCode: "That code was already used or replaced by a newer one. Send a new code.",
+  codeSent: (maskedEmail: string): string =>
+    `We sent a code to ${maskedEmail}. It is valid for ${ACCOUNT_CODE_TTL_MINUTES.verify_email} minutes.`,
+  sameEmail: "This is already your email address.",
+  emailTaken: "This email cannot be used. Choose another one.",
+  resetLinkInvalid: "This reset link is not valid or was already used. Ask for a new one.",
+  resetLinkExpired: "This reset link has expired. Ask for a new one.",
+  resetFactorFirst: "Prove your second factor first.",
+  resetDone: "Your password was reset and every session signed out. Sign in with your new password.",
+  // The same answer whether or not the name has an account (DESIGN.md §4).
+  resetRequested: (ttlMinutes: number = ACCOUNT_CODE_TTL_MINUTES.reset_password): string =>
+    `If that account exists and its email is verified, we sent it a reset link. It is valid for ${ttlMinutes} minutes.`,
+} as const;

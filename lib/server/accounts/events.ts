@@ -1,4 +1,5 @@
 import "server-only";
+import type { Prisma } from "@prisma/client";
 import { db } from "../platform/db";
 import type { RequestContext } from "../platform/request-context";
 
@@ -13,7 +14,10 @@ export type SecurityEventType =
   | "recovery_code_used"
   | "recovery_codes_regenerated"
   | "signed_out_everywhere"
-  | "password_changed";
+  | "password_changed"
+  | "email_verified"
+  | "email_changed"
+  | "password_reset";
 
 export const EVENT_LABELS: Record<SecurityEventType, string> = {
   registered: "Account created",
@@ -27,16 +31,21 @@ export const EVENT_LABELS: Record<SecurityEventType, string> = {
   recovery_codes_regenerated: "Recovery codes regenerated",
   signed_out_everywhere: "Signed out everywhere",
   password_changed: "Password changed",
+  email_verified: "Email address verified",
+  email_changed: "Email address changed",
+  password_reset: "Password reset by email link",
 };
 
-// userId is null for a failed sign-in to a name that has no account.
+// userId is null for a failed sign-in to a name that has no account. Inside a
+// transaction, pass its client so the event commits with the change.
 export async function recordSecurityEvent(
   userId: string | null,
   type: SecurityEventType,
   context: RequestContext,
   detail?: string,
+  client: Prisma.TransactionClient = db,
 ): Promise<void> {
-  await db.securityEvent.create({
+  await client.securityEvent.create({
     data: { userId, type, ip: context.ip, userAgent: context.userAgent, detail },
   });
 }

@@ -1,0 +1,135 @@
+/** @jest-environment node */
+import { createAccount, freshAddress, freshContext, later, minutes } from "@/__tests__/kit/account-codes";
+import { freshIp } from "@/__tests__/kit/names";
+import { confirmEmailChange, startEmailChange } from "@/lib/server/accounts/email-change";
+import { verifyEmailCode } from "@/lib/server/accounts/email-verification";
+import { issueResetLink, findReset } from "@/lib/server/accounts/password-reset";
+import { db } from "@/lib/server/platform/db";
+
+async function started(userId: string, newEmail: string, now = new Date()): Promise<string> {
+  const result = await startEmailChange(userId, newEmail, freshIp(), now);
+  if (!result.ok) throw new Error(`expected a code, got ${result.reason}`);
+  return result.code;
+}
+
+const emailOf = async (userId: string) =>
+  (await db.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } })).email;
+
+describe("changing the email address", () => {
+  it("sends a code for the new address and changes nothing until the code comes back", async () => {
+    const user = await createAccount();
+    const newEmail = freshAddress();
+    const result = await startEmailChange(user.id, newEmail, freshIp());
+    expect(result).toMatchObject({ ok: true, code: expect.stringMatching(/^[A-Z2-9]{8}$/) });
+    const row = await db.accountCode.findFirstOrThrow({
+      where: { userId: user.id, purpose: "change_email" },
+    });
+    expect(row.email).toBe(newEmail);
+    expect(await emailOf(user.id)).toBe(user.email);
+  });
+
+  it("takes effect with the code: the new address, verified, and an event; the code works once", async () => {
+    const user = await createAccount({ verified: false });
+    const newEmail = freshAddress();
+    const code = await started(user.id, newEmail);
+    const now = new Date();
+    expect(await confirmEmailChange(user.id, code, freshContext(), now)).toEqual({
+      ok: true,
+      email: newEmail,
+      previousEmail: user.email,
+    });
+    const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect({ email: after.email, verifiedAt: after.emailVerifiedAt }).toEqual({
+      email: newEmail,
+      verifiedAt: now,
+    });
+    expect(await db.securityEvent.count({ where: { userId: user.id, type: "email_changed" } })).toBe(1);
+    expect(await confirmEmailChange(user.id, code, freshContext())).toEqual({ ok: false, reason: "none" });
+  });
+
+  it("is confirmed the same way through verifyEmailCode (the /verify-email page)", async () => {
+    const user = await createAccount();
+    const newEmail = freshAddress();
+    const code = await started(user.id, newEmail);
+    expect(await verifyEmailCode(user.id, "change_email", code, freshContext())).toMatchObject({
+      ok: true,
+      email: newEmail,
+    });
+  });
+
+  it("refuses the account's own address", async () => {
+    const user = await createAccount();
+    expect(await startEmailChange(user.id, user.email, freshIp())).toEqual({
+      ok: false,
+      reason: "same_email",
+    });
+  });
+
+  it("refuses an address another account holds, and the try counts as a send", async () => {
+    const user = await createAccount();
+    const other = await createAccount();
+    const now = new Date();
+    expect(await startEmailChange(user.id, other.email, freshIp(), now)).toEqual({
+      ok: false,
+      reason: "email_taken",
+    });
+    await started(user.id, freshAddress(), now);
+    await started(user.id, freshAddress(), now);
+    expect(await startEmailChange(user.id, freshAddress(), freshIp(), now)).toMatchObject({
+      ok: false,
+      reason: "limited",
+      scope: "account",
+    });
+  });
+
+  it("answers email_taken, not an error, when the address was taken before the code came back", async () => {
+    const user = await createAccount();
+    const newEmail = freshAddress();
+    const code = await started(user.id, newEmail);
+    await createAccount({ email: newEmail });
+    expect(await confirmEmailChange(user.id, code, freshContext())).toEqual({
+      ok: false,
+      reason: "email_taken",
+    });
+    expect(await emailOf(user.id)).toBe(user.email);
+    const row = await db.accountCode.findFirstOrThrow({
+      where: { userId: user.id, purpose: "change_email" },
+    });
+    expect(row.voidedAt).not.toBeNull();
+  });
+
+  it("takes over an address held by an unverified account older than 24 hours", async () => {
+    const user = await createAccount();
+    const newEmail = freshAddress();
+    const squatter = await createAccount({
+      email: newEmail,
+      verified: false,
+      twoFactorMethod: null,
+      createdAt: later(new Date(), -minutes(25 * 60)),
+    });
+    const code = await started(user.id, newEmail);
+    expect((await confirmEmailChange(user.id, code, freshContext())).ok).toBe(true);
+    expect(await db.user.findUnique({ where: { id: squatter.id } })).toBeNull();
+    expect(await emailOf(user.id)).toBe(newEmail);
+  });
+
+  it("lives 15 minutes and is voided by a newer change", async () => {
+    const user = await createAccount();
+    const sent = new Date();
+    const first = await started(user.id, freshAddress(), sent);
+    const expired = await confirmEmailChange(user.id, first, freshContext(), later(sent, minutes(15) + 1));
+    expect(expired).toEqual({ ok: false, reason: "expired" });
+    const second = await started(user.id, freshAddress(), sent);
+    expect((await confirmEmailChange(user.id, first, freshContext(), sent)).ok).toBe(false);
+    expect((await confirmEmailChange(user.id, second, freshContext(), sent)).ok).toBe(true);
+  });
+
+  it("voids a reset link sent to the old address", async () => {
+    const user = await createAccount();
+    const reset = await issueResetLink(user.id, freshIp());
+    if (!reset.ok) throw new Error("expected a reset link");
+    const code = await started(user.id, freshAddress());
+    expect((await confirmEmailChange(user.id, code, freshContext())).ok).toBe(true);
+    expect(await findReset(reset.token)).toEqual({ ok: false, reason: "invalid" });
+  });
+});
