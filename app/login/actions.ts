@@ -20,13 +20,13 @@ import {
   resetTries,
 } from "@/lib/server/platform/rate-limit";
 import { keys, LIMITS, MESSAGES, retryMessage } from "@/lib/server/policy";
-import { formAction } from "@/lib/server/sign-in/action";
+import { formAction, type StateOf } from "@/lib/server/sign-in/action";
 import { loginSchema } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
 
 // Its limits are claimed in `run`: the first is refused, before anything is
 // counted, while the hasher is busy, and the last two need the account.
-export const loginAction = formAction({
+const loginHandler = formAction({
   guard: "none",
   path: "/login",
   schema: loginSchema,
@@ -83,3 +83,13 @@ export const loginAction = formAction({
     redirect(`/login/verify?callbackUrl=${encodeURIComponent(callbackUrl)}`);
   },
 });
+
+// Exported as declared functions: Next.js names an action by an id that
+// encodes the parameters it declares, which middleware checks posts against
+// (lib/auth/form-posts.ts); a wrapper's result would declare none.
+export async function loginAction(
+  previous: StateOf<typeof loginHandler>,
+  formData: FormData,
+): Promise<StateOf<typeof loginHandler>> {
+  return loginHandler(previous, formData);
+}

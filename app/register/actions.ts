@@ -8,10 +8,10 @@ import { recordSecurityEvent } from "@/lib/server/accounts/events";
 import { hashPassword } from "@/lib/server/accounts/password";
 import { claimWindowTry } from "@/lib/server/platform/rate-limit";
 import { keys, LIMITS, MESSAGES } from "@/lib/server/policy";
-import { formAction } from "@/lib/server/sign-in/action";
+import { formAction, type StateOf } from "@/lib/server/sign-in/action";
 import type { FormState } from "@/lib/validations/form-state";
 
-export const registerAction = formAction({
+const registerHandler = formAction({
   guard: "none",
   path: "/register",
   schema: registerFormSchema,
@@ -29,3 +29,13 @@ export const registerAction = formAction({
     redirect("/setup-2fa");
   },
 });
+
+// Exported as declared functions: Next.js names an action by an id that
+// encodes the parameters it declares, which middleware checks posts against
+// (lib/auth/form-posts.ts); a wrapper's result would declare none.
+export async function registerAction(
+  previous: StateOf<typeof registerHandler>,
+  formData: FormData,
+): Promise<StateOf<typeof registerHandler>> {
+  return registerHandler(previous, formData);
+}

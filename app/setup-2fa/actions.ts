@@ -19,7 +19,7 @@ import { rememberDevice } from "@/lib/server/sign-in/known-device";
 import { noticeWelcome } from "@/lib/server/mail/senders";
 import { claimWindowTry, resetTries } from "@/lib/server/platform/rate-limit";
 import { keys, LIMITS, MESSAGES, subjects } from "@/lib/server/policy";
-import { formAction, pageAction } from "@/lib/server/sign-in/action";
+import { formAction, pageAction, type StateOf } from "@/lib/server/sign-in/action";
 import { setupCodeSchemas } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
 
@@ -67,12 +67,12 @@ function confirmEnrolment(method: Method) {
   });
 }
 
-export const confirmSetupAction = confirmEnrolment("totp");
+const confirmSetupHandler = confirmEnrolment("totp");
 
-export const confirmEmailSetupAction = confirmEnrolment("email");
+const confirmEmailSetupHandler = confirmEnrolment("email");
 
 // "Send codes to my email instead": emails a first code to confirm the address.
-export const sendSetupEmailCodeAction = formAction({
+const sendSetupEmailCodeHandler = formAction({
   guard: "enrol",
   path: SETUP_PATH,
   run: async ({ challenge }): Promise<SetupState> => {
@@ -82,7 +82,7 @@ export const sendSetupEmailCodeAction = formAction({
   },
 });
 
-export const continueAfterSetupAction = pageAction({
+const continueAfterSetupHandler = pageAction({
   guard: "none",
   path: SETUP_PATH,
   run: async () => {
@@ -95,7 +95,7 @@ export const continueAfterSetupAction = pageAction({
 
 // "Cancel" during setup: ends this browser's half-session (challenge and
 // cookie). Once 2FA is on, the codes screen leads only to Continue.
-export const cancelSetupAction = pageAction({
+const cancelSetupHandler = pageAction({
   guard: "none",
   path: SETUP_PATH,
   run: async () => {
@@ -106,3 +106,32 @@ export const cancelSetupAction = pageAction({
     redirect("/login?setupCancelled=1");
   },
 });
+
+// Exported as declared functions: Next.js names an action by an id that
+// encodes the parameters it declares, which middleware checks posts against
+// (lib/auth/form-posts.ts); a wrapper's result would declare none.
+export async function confirmSetupAction(
+  previous: StateOf<typeof confirmSetupHandler>,
+  formData: FormData,
+): Promise<StateOf<typeof confirmSetupHandler>> {
+  return confirmSetupHandler(previous, formData);
+}
+
+export async function confirmEmailSetupAction(
+  previous: StateOf<typeof confirmEmailSetupHandler>,
+  formData: FormData,
+): Promise<StateOf<typeof confirmEmailSetupHandler>> {
+  return confirmEmailSetupHandler(previous, formData);
+}
+
+export async function sendSetupEmailCodeAction(): Promise<StateOf<typeof sendSetupEmailCodeHandler>> {
+  return sendSetupEmailCodeHandler();
+}
+
+export async function continueAfterSetupAction(): Promise<void> {
+  return continueAfterSetupHandler();
+}
+
+export async function cancelSetupAction(): Promise<void> {
+  return cancelSetupHandler();
+}

@@ -3,7 +3,7 @@
 import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/tokens/access-tokens";
 import { claimWindowTry } from "@/lib/server/platform/rate-limit";
 import { ACCESS_TOKEN_MAX_LENGTH, keys, LIMITS } from "@/lib/server/policy";
-import { formAction } from "@/lib/server/sign-in/action";
+import { formAction, type StateOf } from "@/lib/server/sign-in/action";
 import type { FormState } from "@/lib/validations/form-state";
 import { tokenCheckSchema } from "@/lib/validations/tokens";
 
@@ -19,7 +19,7 @@ function echoToken(formData: FormData): Record<string, string> {
   return typeof value === "string" && value.length <= ACCESS_TOKEN_MAX_LENGTH ? { token: value } : {};
 }
 
-export const validateTokenAction = formAction({
+const validateTokenHandler = formAction({
   guard: "none",
   path: "/token_input",
   schema: tokenCheckSchema,
@@ -39,3 +39,13 @@ export const validateTokenAction = formAction({
     };
   },
 });
+
+// Exported as declared functions: Next.js names an action by an id that
+// encodes the parameters it declares, which middleware checks posts against
+// (lib/auth/form-posts.ts); a wrapper's result would declare none.
+export async function validateTokenAction(
+  previous: StateOf<typeof validateTokenHandler>,
+  formData: FormData,
+): Promise<StateOf<typeof validateTokenHandler>> {
+  return validateTokenHandler(previous, formData);
+}

@@ -45,7 +45,7 @@ describe("changePasswordFormSchema", () => {
     ]);
   });
 
-  it("refuses a new password that contains this user's username, in any case, and a common one", () => {
+  it("refuses a new password that contains this user's username, in any case, and leaves common ones to the server", () => {
     const schema = changePasswordFormSchema("alice");
     const base = { password: "old password", code: "123456" };
     expect(errors(schema.safeParse({ ...base, newPassword: "my-ALICE-password" }))).toEqual({
@@ -54,8 +54,7 @@ describe("changePasswordFormSchema", () => {
     expect(
       changePasswordFormSchema("bob").safeParse({ ...base, newPassword: "my-ALICE-password" }).success,
     ).toBe(true);
-    expect(errors(schema.safeParse({ ...base, newPassword: "password123" })).newPassword?.[0]).toMatch(
-      /too common/,
-    );
+    // The common-password list is server-only (lib/server/accounts/common-passwords.ts).
+    expect(schema.safeParse({ ...base, newPassword: "password123" }).success).toBe(true);
   });
 });

@@ -20,7 +20,7 @@ import {
 } from "@/lib/server/mail/senders";
 import { claimWindowTry, countTowardNotice, resetTries } from "@/lib/server/platform/rate-limit";
 import { keys, LIMITS, MESSAGES, triesLeftAfter } from "@/lib/server/policy";
-import { formAction } from "@/lib/server/sign-in/action";
+import { formAction, type StateOf } from "@/lib/server/sign-in/action";
 import { verifySecondFactor } from "@/lib/server/factors/two-factor";
 import { verifySchema, type VerifyMethod } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
@@ -30,7 +30,7 @@ const WRONG: Record<VerifyMethod, string> = MESSAGES.wrongSignInCode;
 // This browser's (or, without a known-device cookie, the account's) wrong codes.
 const codeLimitKey = async (userId: string): Promise<string> => keys.codes(await limitSubject(userId));
 
-export const verifyAction = formAction({
+const verifyHandler = formAction({
   guard: "signin",
   path: "/login/verify",
   schema: verifySchema,
@@ -86,7 +86,7 @@ export const verifyAction = formAction({
 export type SendCodeState = FormState;
 
 // "Email me a code": a new code for this sign-in, sent to the account's email.
-export const sendEmailCodeAction = formAction({
+const sendEmailCodeHandler = formAction({
   guard: "signin",
   path: "/login/verify",
   run: async ({ challenge, formData }): Promise<SendCodeState> => {
@@ -96,3 +96,20 @@ export const sendEmailCodeAction = formAction({
     redirect(`/login/verify?method=email&sent=1&callbackUrl=${encodeURIComponent(callbackUrl)}`);
   },
 });
+
+// Exported as declared functions: Next.js names an action by an id that
+// encodes the parameters it declares, which middleware checks posts against
+// (lib/auth/form-posts.ts); a wrapper's result would declare none.
+export async function verifyAction(
+  previous: StateOf<typeof verifyHandler>,
+  formData: FormData,
+): Promise<StateOf<typeof verifyHandler>> {
+  return verifyHandler(previous, formData);
+}
+
+export async function sendEmailCodeAction(
+  previous: StateOf<typeof sendEmailCodeHandler>,
+  formData: FormData,
+): Promise<StateOf<typeof sendEmailCodeHandler>> {
+  return sendEmailCodeHandler(previous, formData);
+}

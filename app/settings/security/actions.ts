@@ -14,7 +14,7 @@ import { reauthenticate } from "@/lib/server/sign-in/reauthenticate";
 import { cancelTotpReenrolment } from "@/lib/server/factors/reenrolment";
 import { replaceRecoveryCodes } from "@/lib/server/factors/recovery-codes";
 import { MESSAGES } from "@/lib/server/policy";
-import { formAction, pageAction } from "@/lib/server/sign-in/action";
+import { formAction, pageAction, type StateOf } from "@/lib/server/sign-in/action";
 import type { CurrentSession } from "@/lib/server/sign-in/session";
 import { grantNextSessionVersion } from "@/lib/server/sign-in/session-grant";
 import { confirmTotpReenrolment, startTotpReenrolment } from "@/lib/server/factors/two-factor";
@@ -36,7 +36,7 @@ function refreshSettings(): void {
   revalidatePath(SETTINGS_PATH);
 }
 
-export const regenerateRecoveryCodesAction = formAction({
+const regenerateRecoveryCodesHandler = formAction({
   guard: "session",
   path: SETTINGS_PATH,
   run: async ({ user, formData, request }): Promise<RegenerateState> => {
@@ -55,7 +55,7 @@ export const regenerateRecoveryCodesAction = formAction({
 // access token ends, while this browser stays signed in. The form is checked
 // before re-authenticating, so that no code is spent on a change that cannot
 // happen.
-export const changePasswordAction = formAction({
+const changePasswordHandler = formAction({
   guard: "session",
   path: SETTINGS_PATH,
   schema: ({ user }) => changePasswordFormSchemaFor(user.username),
@@ -93,7 +93,7 @@ async function keepThisSession(current: CurrentSession): Promise<boolean> {
   }
 }
 
-export const startReenrolAction = formAction({
+const startReenrolHandler = formAction({
   guard: "session",
   path: SETTINGS_PATH,
   run: async ({ user, formData }): Promise<ReenrolState> => {
@@ -106,7 +106,7 @@ export const startReenrolAction = formAction({
 });
 
 // "Cancel": the pending secret is discarded; the current factor never changed.
-export const cancelReenrolAction = pageAction({
+const cancelReenrolHandler = pageAction({
   guard: "session",
   path: SETTINGS_PATH,
   run: async ({ user }) => {
@@ -115,7 +115,7 @@ export const cancelReenrolAction = pageAction({
   },
 });
 
-export const confirmReenrolAction = formAction({
+const confirmReenrolHandler = formAction({
   guard: "session",
   path: SETTINGS_PATH,
   schema: reenrolCodeSchema,
@@ -139,7 +139,7 @@ export const confirmReenrolAction = formAction({
   },
 });
 
-export const signOutEverywhereAction = pageAction({
+const signOutEverywhereHandler = pageAction({
   guard: "session",
   path: SETTINGS_PATH,
   run: async ({ user, request }) => {
@@ -150,7 +150,7 @@ export const signOutEverywhereAction = pageAction({
 });
 
 // For email users: a fresh code to prove the second factor before a change.
-export const sendReauthCodeAction = formAction({
+const sendReauthCodeHandler = formAction({
   guard: "session",
   path: SETTINGS_PATH,
   run: async ({ user, request }): Promise<FormState> => {
@@ -164,3 +164,46 @@ export const sendReauthCodeAction = formAction({
       : { message: sent.message };
   },
 });
+
+// Exported as declared functions: Next.js names an action by an id that
+// encodes the parameters it declares, which middleware checks posts against
+// (lib/auth/form-posts.ts); a wrapper's result would declare none.
+export async function regenerateRecoveryCodesAction(
+  previous: StateOf<typeof regenerateRecoveryCodesHandler>,
+  formData: FormData,
+): Promise<StateOf<typeof regenerateRecoveryCodesHandler>> {
+  return regenerateRecoveryCodesHandler(previous, formData);
+}
+
+export async function changePasswordAction(
+  previous: StateOf<typeof changePasswordHandler>,
+  formData: FormData,
+): Promise<StateOf<typeof changePasswordHandler>> {
+  return changePasswordHandler(previous, formData);
+}
+
+export async function startReenrolAction(
+  previous: StateOf<typeof startReenrolHandler>,
+  formData: FormData,
+): Promise<StateOf<typeof startReenrolHandler>> {
+  return startReenrolHandler(previous, formData);
+}
+
+export async function cancelReenrolAction(): Promise<void> {
+  return cancelReenrolHandler();
+}
+
+export async function confirmReenrolAction(
+  previous: StateOf<typeof confirmReenrolHandler>,
+  formData: FormData,
+): Promise<StateOf<typeof confirmReenrolHandler>> {
+  return confirmReenrolHandler(previous, formData);
+}
+
+export async function signOutEverywhereAction(): Promise<void> {
+  return signOutEverywhereHandler();
+}
+
+export async function sendReauthCodeAction(): Promise<StateOf<typeof sendReauthCodeHandler>> {
+  return sendReauthCodeHandler();
+}

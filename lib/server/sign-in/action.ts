@@ -44,6 +44,10 @@ export type FormAction<S, Z> = Z extends z.ZodType
   ? (previous: S, formData: FormData) => Promise<S>
   : (previous?: S, formData?: FormData) => Promise<S>;
 
+// The state an action built here answers with, for the declared function an
+// actions.ts exports around it.
+export type StateOf<A extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<A>>;
+
 // null: an enrolment guard that refused (the form says so); the other guards redirect.
 async function pass<G extends GuardName>(guard: G, path: string): Promise<Guarded[G] | null> {
   // Each branch returns its own guard's shape; TypeScript cannot narrow G.
