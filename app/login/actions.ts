@@ -20,76 +20,68 @@ import {
   resetTries,
 } from "@/lib/server/platform/rate-limit";
 import { keys, LIMITS, MESSAGES, retryMessage } from "@/lib/server/policy";
-import { formAction, type StateOf } from "@/lib/server/sign-in/action";
+import { formAction } from "@/lib/server/sign-in/action";
 import { loginSchema } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
 
 // Its limits are claimed in `run`: the first is refused, before anything is
 // counted, while the hasher is busy, and the last two need the account.
-const loginHandler = formAction({
-  guard: "none",
-  path: "/login",
-  schema: loginSchema,
-  values: ["identifier"],
-  run: async ({ data: { identifier, password }, formData, request }): Promise<FormState> => {
-    // Refused before anything is counted or written: nothing was tried.
-    if (passwordChecksBusy()) return { message: MESSAGES.passwordChecksBusy };
+export async function loginAction(previous: FormState, formData: FormData): Promise<FormState> {
+  return formAction({
+    guard: "none",
+    path: "/login",
+    schema: loginSchema,
+    values: ["identifier"],
+    run: async ({ data: { identifier, password }, formData, request }): Promise<FormState> => {
+      // Refused before anything is counted or written: nothing was tried.
+      if (passwordChecksBusy()) return { message: MESSAGES.passwordChecksBusy };
 
-    // Every limit is checked, and the try counted, before any hashing: steps
-    // whatever their outcome, then failures.
-    const ipKey = keys.passwordPerIp(request.ip);
-    for (const [key, limit] of [
-      [keys.passwordStepsPerIp(request.ip), LIMITS.passwordStepsPerIp],
-      [ipKey, LIMITS.passwordPerIp],
-    ] as const) {
-      const verdict = await claimWindowTry(key, limit);
-      if (!verdict.ok) return { message: retryMessage(verdict.retryAfterSeconds) };
-    }
-    const user = await findUserByIdentifier(identifier);
-    // Limits belong to the typed name, so unknown names get the same ones and
-    // an account's username and email tell nothing about each other; a
-    // browser the account signed in from before has limits of its own.
-    const subject = await passwordLimitSubject(identifier, user?.id ?? null);
-    const steps = await claimWindowTry(keys.passwordSteps(subject), LIMITS.passwordStepsPerName);
-    if (!steps.ok) return { message: retryMessage(steps.retryAfterSeconds) };
-    const failuresKey = keys.passwordFailures(subject);
-    const failures = await claimDelayedTry(failuresKey);
-    if (!failures.ok) return { message: retryMessage(failures.retryAfterSeconds) };
+      // Every limit is checked, and the try counted, before any hashing: steps
+      // whatever their outcome, then failures.
+      const ipKey = keys.passwordPerIp(request.ip);
+      for (const [key, limit] of [
+        [keys.passwordStepsPerIp(request.ip), LIMITS.passwordStepsPerIp],
+        [ipKey, LIMITS.passwordPerIp],
+      ] as const) {
+        const verdict = await claimWindowTry(key, limit);
+        if (!verdict.ok) return { message: retryMessage(verdict.retryAfterSeconds) };
+      }
+      const user = await findUserByIdentifier(identifier);
+      // Limits belong to the typed name, so unknown names get the same ones and
+      // an account's username and email tell nothing about each other; a
+      // browser the account signed in from before has limits of its own.
+      const subject = await passwordLimitSubject(identifier, user?.id ?? null);
+      const steps = await claimWindowTry(keys.passwordSteps(subject), LIMITS.passwordStepsPerName);
+      if (!steps.ok) return { message: retryMessage(steps.retryAfterSeconds) };
+      const failuresKey = keys.passwordFailures(subject);
+      const failures = await claimDelayedTry(failuresKey);
+      if (!failures.ok) return { message: retryMessage(failures.retryAfterSeconds) };
 
-    const valid = user
-      ? await verifyPassword(user.passwordHash, password)
-      : await verifyPasswordForUnknownUser(password);
-    if (!user || !valid) {
-      // Recorded for unknown names too (without the name, which may be a
-      // mistyped password), so both answers do the same work and take the same
-      // time (ASVS 6.3.8).
-      await recordSecurityEvent(user?.id ?? null, "sign_in_failed_password", request);
-      return { message: MESSAGES.invalidCredentials };
-    }
+      const valid = user
+        ? await verifyPassword(user.passwordHash, password)
+        : await verifyPasswordForUnknownUser(password);
+      if (!user || !valid) {
+        // Recorded for unknown names too (without the name, which may be a
+        // mistyped password), so both answers do the same work and take the same
+        // time (ASVS 6.3.8).
+        await recordSecurityEvent(user?.id ?? null, "sign_in_failed_password", request);
+        return { message: MESSAGES.invalidCredentials };
+      }
 
-    // Imported bcrypt hashes (and older argon2 settings) are upgraded now.
-    if (passwordNeedsRehash(user.passwordHash))
-      await replacePasswordHash(user.id, await hashPassword(password));
+      // Imported bcrypt hashes (and older argon2 settings) are upgraded now.
+      if (passwordNeedsRehash(user.passwordHash))
+        await replacePasswordHash(user.id, await hashPassword(password));
 
-    // The success forgets the name's failures and gives the IP its try back,
-    // committed with the challenge.
-    const forgetTries = [resetTries(failuresKey), releaseWindowTry(ipKey)];
-    if (!user.twoFactorMethod) {
-      await createChallenge(user.id, "enrol", request, forgetTries);
-      redirect("/setup-2fa");
-    }
-    await createChallenge(user.id, "signin", request, forgetTries);
-    const callbackUrl = safeCallbackPath(formValue(formData, "callbackUrl"));
-    redirect(`/login/verify?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  },
-});
-
-// Exported as declared functions: Next.js names an action by an id that
-// encodes the parameters it declares, which middleware checks posts against
-// (lib/auth/form-posts.ts); a wrapper's result would declare none.
-export async function loginAction(
-  previous: StateOf<typeof loginHandler>,
-  formData: FormData,
-): Promise<StateOf<typeof loginHandler>> {
-  return loginHandler(previous, formData);
+      // The success forgets the name's failures and gives the IP its try back,
+      // committed with the challenge.
+      const forgetTries = [resetTries(failuresKey), releaseWindowTry(ipKey)];
+      if (!user.twoFactorMethod) {
+        await createChallenge(user.id, "enrol", request, forgetTries);
+        redirect("/setup-2fa");
+      }
+      await createChallenge(user.id, "signin", request, forgetTries);
+      const callbackUrl = safeCallbackPath(formValue(formData, "callbackUrl"));
+      redirect(`/login/verify?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    },
+  })(previous, formData);
 }

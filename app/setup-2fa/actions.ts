@@ -19,7 +19,7 @@ import { rememberDevice } from "@/lib/server/sign-in/known-device";
 import { noticeWelcome } from "@/lib/server/mail/senders";
 import { claimWindowTry, resetTries } from "@/lib/server/platform/rate-limit";
 import { keys, LIMITS, MESSAGES, subjects } from "@/lib/server/policy";
-import { formAction, pageAction, type StateOf } from "@/lib/server/sign-in/action";
+import { formAction, pageAction } from "@/lib/server/sign-in/action";
 import { setupCodeSchemas } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
 
@@ -67,71 +67,52 @@ function confirmEnrolment(method: Method) {
   });
 }
 
-const confirmSetupHandler = confirmEnrolment("totp");
+export async function confirmSetupAction(previous: SetupState, formData: FormData): Promise<SetupState> {
+  return confirmEnrolment("totp")(previous, formData);
+}
 
-const confirmEmailSetupHandler = confirmEnrolment("email");
+export async function confirmEmailSetupAction(previous: SetupState, formData: FormData): Promise<SetupState> {
+  return confirmEnrolment("email")(previous, formData);
+}
 
 // "Send codes to my email instead": emails a first code to confirm the address.
-const sendSetupEmailCodeHandler = formAction({
-  guard: "enrol",
-  path: SETUP_PATH,
-  run: async ({ challenge }): Promise<SetupState> => {
-    const sent = await sendSignInCode(challenge);
-    if (!sent.ok) return { message: sent.message };
-    redirect("/setup-2fa?method=email&sent=1");
-  },
-});
-
-const continueAfterSetupHandler = pageAction({
-  guard: "none",
-  path: SETUP_PATH,
-  run: async () => {
-    const challenge = await getPendingChallenge("enrol");
-    if (!challenge?.verified) redirect("/login?expired=1");
-    await rememberDevice(challenge.userId);
-    await completeSignIn("/dashboard");
-  },
-});
-
-// "Cancel" during setup: ends this browser's half-session (challenge and
-// cookie). Once 2FA is on, the codes screen leads only to Continue.
-const cancelSetupHandler = pageAction({
-  guard: "none",
-  path: SETUP_PATH,
-  run: async () => {
-    const challenge = await getPendingChallenge("enrol");
-    if (challenge?.verified) redirect(SETUP_PATH);
-    if (challenge) await endEnrolments({ id: challenge.id });
-    await clearChallengeCookie();
-    redirect("/login?setupCancelled=1");
-  },
-});
-
-// Exported as declared functions: Next.js names an action by an id that
-// encodes the parameters it declares, which middleware checks posts against
-// (lib/auth/form-posts.ts); a wrapper's result would declare none.
-export async function confirmSetupAction(
-  previous: StateOf<typeof confirmSetupHandler>,
-  formData: FormData,
-): Promise<StateOf<typeof confirmSetupHandler>> {
-  return confirmSetupHandler(previous, formData);
-}
-
-export async function confirmEmailSetupAction(
-  previous: StateOf<typeof confirmEmailSetupHandler>,
-  formData: FormData,
-): Promise<StateOf<typeof confirmEmailSetupHandler>> {
-  return confirmEmailSetupHandler(previous, formData);
-}
-
-export async function sendSetupEmailCodeAction(): Promise<StateOf<typeof sendSetupEmailCodeHandler>> {
-  return sendSetupEmailCodeHandler();
+export async function sendSetupEmailCodeAction(): Promise<SetupState> {
+  return formAction({
+    guard: "enrol",
+    path: SETUP_PATH,
+    run: async ({ challenge }): Promise<SetupState> => {
+      const sent = await sendSignInCode(challenge);
+      if (!sent.ok) return { message: sent.message };
+      redirect("/setup-2fa?method=email&sent=1");
+    },
+  })();
 }
 
 export async function continueAfterSetupAction(): Promise<void> {
-  return continueAfterSetupHandler();
+  return pageAction({
+    guard: "none",
+    path: SETUP_PATH,
+    run: async () => {
+      const challenge = await getPendingChallenge("enrol");
+      if (!challenge?.verified) redirect("/login?expired=1");
+      await rememberDevice(challenge.userId);
+      await completeSignIn("/dashboard");
+    },
+  })();
 }
 
+// "Cancel" during setup: ends this browser's half-session (challenge and
+// cookie). Once 2FA is on, the codes screen leads only to Continue.
 export async function cancelSetupAction(): Promise<void> {
-  return cancelSetupHandler();
+  return pageAction({
+    guard: "none",
+    path: SETUP_PATH,
+    run: async () => {
+      const challenge = await getPendingChallenge("enrol");
+      if (challenge?.verified) redirect(SETUP_PATH);
+      if (challenge) await endEnrolments({ id: challenge.id });
+      await clearChallengeCookie();
+      redirect("/login?setupCancelled=1");
+    },
+  })();
 }

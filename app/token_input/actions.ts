@@ -3,7 +3,7 @@
 import { REJECTION_MESSAGES, validateAccessToken } from "@/lib/server/tokens/access-tokens";
 import { claimWindowTry } from "@/lib/server/platform/rate-limit";
 import { ACCESS_TOKEN_MAX_LENGTH, keys, LIMITS } from "@/lib/server/policy";
-import { formAction, type StateOf } from "@/lib/server/sign-in/action";
+import { formAction } from "@/lib/server/sign-in/action";
 import type { FormState } from "@/lib/validations/form-state";
 import { tokenCheckSchema } from "@/lib/validations/tokens";
 
@@ -19,33 +19,30 @@ function echoToken(formData: FormData): Record<string, string> {
   return typeof value === "string" && value.length <= ACCESS_TOKEN_MAX_LENGTH ? { token: value } : {};
 }
 
-const validateTokenHandler = formAction({
-  guard: "none",
-  path: "/token_input",
-  schema: tokenCheckSchema,
-  values: echoToken,
-  limits: ({ request }) => claimWindowTry(keys.api("token-validate", request.ip), LIMITS.apiPerIp),
-  run: async ({ data: { token } }): Promise<TokenCheckState> => {
-    const verdict = await validateAccessToken(token);
-    if (!verdict.valid) {
-      return { verdict: { valid: false, reason: verdict.reason, text: REJECTION_MESSAGES[verdict.reason] } };
-    }
-    const expires = new Date(verdict.claims.exp * 1000).toISOString();
-    return {
-      verdict: {
-        valid: true,
-        text: `Valid: an access token for ${verdict.user.username}, expires at ${expires}.`,
-      },
-    };
-  },
-});
-
-// Exported as declared functions: Next.js names an action by an id that
-// encodes the parameters it declares, which middleware checks posts against
-// (lib/auth/form-posts.ts); a wrapper's result would declare none.
 export async function validateTokenAction(
-  previous: StateOf<typeof validateTokenHandler>,
+  previous: TokenCheckState,
   formData: FormData,
-): Promise<StateOf<typeof validateTokenHandler>> {
-  return validateTokenHandler(previous, formData);
+): Promise<TokenCheckState> {
+  return formAction({
+    guard: "none",
+    path: "/token_input",
+    schema: tokenCheckSchema,
+    values: echoToken,
+    limits: ({ request }) => claimWindowTry(keys.api("token-validate", request.ip), LIMITS.apiPerIp),
+    run: async ({ data: { token } }): Promise<TokenCheckState> => {
+      const verdict = await validateAccessToken(token);
+      if (!verdict.valid) {
+        return {
+          verdict: { valid: false, reason: verdict.reason, text: REJECTION_MESSAGES[verdict.reason] },
+        };
+      }
+      const expires = new Date(verdict.claims.exp * 1000).toISOString();
+      return {
+        verdict: {
+          valid: true,
+          text: `Valid: an access token for ${verdict.user.username}, expires at ${expires}.`,
+        },
+      };
+    },
+  })(previous, formData);
 }

@@ -14,7 +14,7 @@ import { reauthenticate } from "@/lib/server/sign-in/reauthenticate";
 import { cancelTotpReenrolment } from "@/lib/server/factors/reenrolment";
 import { replaceRecoveryCodes } from "@/lib/server/factors/recovery-codes";
 import { MESSAGES } from "@/lib/server/policy";
-import { formAction, pageAction, type StateOf } from "@/lib/server/sign-in/action";
+import { formAction, pageAction } from "@/lib/server/sign-in/action";
 import type { CurrentSession } from "@/lib/server/sign-in/session";
 import { grantNextSessionVersion } from "@/lib/server/sign-in/session-grant";
 import { confirmTotpReenrolment, startTotpReenrolment } from "@/lib/server/factors/two-factor";
@@ -36,48 +36,68 @@ function refreshSettings(): void {
   revalidatePath(SETTINGS_PATH);
 }
 
-const regenerateRecoveryCodesHandler = formAction({
-  guard: "session",
-  path: SETTINGS_PATH,
-  run: async ({ user, formData, request }): Promise<RegenerateState> => {
-    const check = await reauthenticate(user, formData);
-    if (!check.ok) return check.state;
-    const recoveryCodes = await replaceRecoveryCodes(user.id);
-    await recordSecurityEvent(user.id, "recovery_codes_regenerated", request);
-    await noticeTwoFactorChanged(user, request, "New recovery codes were made; the old ones no longer work.");
-    refreshSettings();
-    return { recoveryCodes, message: MESSAGES.recoveryCodesReplaced };
-  },
-});
+export async function regenerateRecoveryCodesAction(
+  previous: RegenerateState,
+  formData: FormData,
+): Promise<RegenerateState> {
+  return formAction({
+    guard: "session",
+    path: SETTINGS_PATH,
+    run: async ({ user, formData, request }): Promise<RegenerateState> => {
+      const check = await reauthenticate(user, formData);
+      if (!check.ok) return check.state;
+      const recoveryCodes = await replaceRecoveryCodes(user.id);
+      await recordSecurityEvent(user.id, "recovery_codes_regenerated", request);
+      await noticeTwoFactorChanged(
+        user,
+        request,
+        "New recovery codes were made; the old ones no longer work.",
+      );
+      refreshSettings();
+      return { recoveryCodes, message: MESSAGES.recoveryCodesReplaced };
+    },
+  })(previous, formData);
+}
 
 // ASVS 6.2.2, 6.2.3, 7.4.3: the current password and a second factor, a new
 // password under the registration rules; then every other session and
 // access token ends, while this browser stays signed in. The form is checked
 // before re-authenticating, so that no code is spent on a change that cannot
 // happen.
-const changePasswordHandler = formAction({
-  guard: "session",
-  path: SETTINGS_PATH,
-  schema: ({ user }) => changePasswordFormSchemaFor(user.username),
-  run: async ({ session, user, data: { newPassword }, formData, request }): Promise<ChangePasswordState> => {
-    if (newPassword === formData.get("password")) {
-      return { errors: { newPassword: [MESSAGES.samePassword] } };
-    }
-    const check = await reauthenticate(user, formData);
-    if (!check.ok) return check.state;
-    const changed = await changePassword(user.id, user.sessionVersion, await hashPassword(newPassword));
-    // Another change (sign out everywhere) ended this session meanwhile.
-    if (!changed) redirect("/login?expired=1");
-    await recordSecurityEvent(user.id, "password_changed", request);
-    await noticePasswordChanged(user, request);
-    if (!(await keepThisSession(session))) await signOut({ redirectTo: "/login?passwordChanged=1" });
-    refreshSettings();
-    return {
-      done: true,
-      message: MESSAGES.passwordChanged,
-    };
-  },
-});
+export async function changePasswordAction(
+  previous: ChangePasswordState,
+  formData: FormData,
+): Promise<ChangePasswordState> {
+  return formAction({
+    guard: "session",
+    path: SETTINGS_PATH,
+    schema: ({ user }) => changePasswordFormSchemaFor(user.username),
+    run: async ({
+      session,
+      user,
+      data: { newPassword },
+      formData,
+      request,
+    }): Promise<ChangePasswordState> => {
+      if (newPassword === formData.get("password")) {
+        return { errors: { newPassword: [MESSAGES.samePassword] } };
+      }
+      const check = await reauthenticate(user, formData);
+      if (!check.ok) return check.state;
+      const changed = await changePassword(user.id, user.sessionVersion, await hashPassword(newPassword));
+      // Another change (sign out everywhere) ended this session meanwhile.
+      if (!changed) redirect("/login?expired=1");
+      await recordSecurityEvent(user.id, "password_changed", request);
+      await noticePasswordChanged(user, request);
+      if (!(await keepThisSession(session))) await signOut({ redirectTo: "/login?passwordChanged=1" });
+      refreshSettings();
+      return {
+        done: true,
+        message: MESSAGES.passwordChanged,
+      };
+    },
+  })(previous, formData);
+}
 
 // Re-issues this browser's session cookie at the new session version (auth.ts
 // accepts the update on the server's grant only). False if it was not.
@@ -93,117 +113,87 @@ async function keepThisSession(current: CurrentSession): Promise<boolean> {
   }
 }
 
-const startReenrolHandler = formAction({
-  guard: "session",
-  path: SETTINGS_PATH,
-  run: async ({ user, formData }): Promise<ReenrolState> => {
-    const check = await reauthenticate(user, formData);
-    if (!check.ok) return check.state;
-    await startTotpReenrolment(user.id);
-    refreshSettings();
-    return {};
-  },
-});
+export async function startReenrolAction(previous: ReenrolState, formData: FormData): Promise<ReenrolState> {
+  return formAction({
+    guard: "session",
+    path: SETTINGS_PATH,
+    run: async ({ user, formData }): Promise<ReenrolState> => {
+      const check = await reauthenticate(user, formData);
+      if (!check.ok) return check.state;
+      await startTotpReenrolment(user.id);
+      refreshSettings();
+      return {};
+    },
+  })(previous, formData);
+}
 
 // "Cancel": the pending secret is discarded; the current factor never changed.
-const cancelReenrolHandler = pageAction({
-  guard: "session",
-  path: SETTINGS_PATH,
-  run: async ({ user }) => {
-    await cancelTotpReenrolment(user.id);
-    refreshSettings();
-  },
-});
-
-const confirmReenrolHandler = formAction({
-  guard: "session",
-  path: SETTINGS_PATH,
-  schema: reenrolCodeSchema,
-  base: (previous: ReenrolState) => ({ ...previous, message: undefined, errors: undefined }),
-  run: async ({ user, data: { newCode }, previous, request }): Promise<ReenrolState> => {
-    if (!(await confirmTotpReenrolment(user.id, newCode))) {
-      return {
-        ...previous,
-        message: undefined,
-        errors: { newCode: [MESSAGES.wrongReenrolCode] },
-      };
-    }
-    await recordSecurityEvent(user.id, "two_factor_reenrolled", request);
-    await noticeTwoFactorChanged(
-      user,
-      request,
-      "A new authenticator app was set up; the old one no longer works.",
-    );
-    refreshSettings();
-    return { done: true, message: MESSAGES.reenrolled };
-  },
-});
-
-const signOutEverywhereHandler = pageAction({
-  guard: "session",
-  path: SETTINGS_PATH,
-  run: async ({ user, request }) => {
-    await revokeAllSessions(user.id);
-    await recordSecurityEvent(user.id, "signed_out_everywhere", request);
-    await signOut({ redirectTo: "/login?signedOut=1" });
-  },
-});
-
-// For email users: a fresh code to prove the second factor before a change.
-const sendReauthCodeHandler = formAction({
-  guard: "session",
-  path: SETTINGS_PATH,
-  run: async ({ user, request }): Promise<FormState> => {
-    if (user.twoFactorMethod !== "email") return { message: MESSAGES.useAuthenticatorCode };
-    const challenge = await createReauthChallenge(user.id, request);
-    const sent = await sendSignInCode(challenge);
-    return sent.ok
-      ? {
-          message: MESSAGES.codeSent(maskEmail(user.email)),
-        }
-      : { message: sent.message };
-  },
-});
-
-// Exported as declared functions: Next.js names an action by an id that
-// encodes the parameters it declares, which middleware checks posts against
-// (lib/auth/form-posts.ts); a wrapper's result would declare none.
-export async function regenerateRecoveryCodesAction(
-  previous: StateOf<typeof regenerateRecoveryCodesHandler>,
-  formData: FormData,
-): Promise<StateOf<typeof regenerateRecoveryCodesHandler>> {
-  return regenerateRecoveryCodesHandler(previous, formData);
-}
-
-export async function changePasswordAction(
-  previous: StateOf<typeof changePasswordHandler>,
-  formData: FormData,
-): Promise<StateOf<typeof changePasswordHandler>> {
-  return changePasswordHandler(previous, formData);
-}
-
-export async function startReenrolAction(
-  previous: StateOf<typeof startReenrolHandler>,
-  formData: FormData,
-): Promise<StateOf<typeof startReenrolHandler>> {
-  return startReenrolHandler(previous, formData);
-}
-
 export async function cancelReenrolAction(): Promise<void> {
-  return cancelReenrolHandler();
+  return pageAction({
+    guard: "session",
+    path: SETTINGS_PATH,
+    run: async ({ user }) => {
+      await cancelTotpReenrolment(user.id);
+      refreshSettings();
+    },
+  })();
 }
 
 export async function confirmReenrolAction(
-  previous: StateOf<typeof confirmReenrolHandler>,
+  previous: ReenrolState,
   formData: FormData,
-): Promise<StateOf<typeof confirmReenrolHandler>> {
-  return confirmReenrolHandler(previous, formData);
+): Promise<ReenrolState> {
+  return formAction({
+    guard: "session",
+    path: SETTINGS_PATH,
+    schema: reenrolCodeSchema,
+    base: (previous: ReenrolState) => ({ ...previous, message: undefined, errors: undefined }),
+    run: async ({ user, data: { newCode }, previous, request }): Promise<ReenrolState> => {
+      if (!(await confirmTotpReenrolment(user.id, newCode))) {
+        return {
+          ...previous,
+          message: undefined,
+          errors: { newCode: [MESSAGES.wrongReenrolCode] },
+        };
+      }
+      await recordSecurityEvent(user.id, "two_factor_reenrolled", request);
+      await noticeTwoFactorChanged(
+        user,
+        request,
+        "A new authenticator app was set up; the old one no longer works.",
+      );
+      refreshSettings();
+      return { done: true, message: MESSAGES.reenrolled };
+    },
+  })(previous, formData);
 }
 
 export async function signOutEverywhereAction(): Promise<void> {
-  return signOutEverywhereHandler();
+  return pageAction({
+    guard: "session",
+    path: SETTINGS_PATH,
+    run: async ({ user, request }) => {
+      await revokeAllSessions(user.id);
+      await recordSecurityEvent(user.id, "signed_out_everywhere", request);
+      await signOut({ redirectTo: "/login?signedOut=1" });
+    },
+  })();
 }
 
-export async function sendReauthCodeAction(): Promise<StateOf<typeof sendReauthCodeHandler>> {
-  return sendReauthCodeHandler();
+// For email users: a fresh code to prove the second factor before a change.
+export async function sendReauthCodeAction(): Promise<FormState> {
+  return formAction({
+    guard: "session",
+    path: SETTINGS_PATH,
+    run: async ({ user, request }): Promise<FormState> => {
+      if (user.twoFactorMethod !== "email") return { message: MESSAGES.useAuthenticatorCode };
+      const challenge = await createReauthChallenge(user.id, request);
+      const sent = await sendSignInCode(challenge);
+      return sent.ok
+        ? {
+            message: MESSAGES.codeSent(maskEmail(user.email)),
+          }
+        : { message: sent.message };
+    },
+  })();
 }

@@ -15,7 +15,10 @@ import { getCurrentSession, type CurrentSession } from "./session";
 // shape"), in this order: availability (a database outage is a form message,
 // or the 503 page) → guard → `refuse` → schema parse (field errors and the
 // echoed values) → `limits` → `run`. Next.js's redirects pass through every
-// step, so `run` may end in redirect().
+// step, so `run` may end in redirect(). An actions.ts calls it inside the
+// function it exports, declared with the parameters its form sends
+// (`previous, formData`, or none): Next.js's action id encodes them, and
+// middleware refuses posts that do not fit (lib/auth/form-posts.ts).
 type Guarded = {
   // Anyone may post.
   none: object;
@@ -43,10 +46,6 @@ export type ActionContext<G extends GuardName, D, S> = LimitContext<G, D> & { pr
 export type FormAction<S, Z> = Z extends z.ZodType
   ? (previous: S, formData: FormData) => Promise<S>
   : (previous?: S, formData?: FormData) => Promise<S>;
-
-// The state an action built here answers with, for the declared function an
-// actions.ts exports around it.
-export type StateOf<A extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<A>>;
 
 // null: an enrolment guard that refused (the form says so); the other guards redirect.
 async function pass<G extends GuardName>(guard: G, path: string): Promise<Guarded[G] | null> {
