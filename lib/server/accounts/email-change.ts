@@ -81,3 +81,18 @@ export async function confirmEmailChange(
     return { ok: false, reason: "email_taken" };
   }
 }
+
+export type PendingEmailChange = { email: string; expiresAt: Date };
+
+// The change waiting for its code, if any: the settings page says where the
+// code went (masked) and links to /verify-email.
+export async function findPendingEmailChange(
+  userId: string,
+  now = new Date(),
+): Promise<PendingEmailChange | null> {
+  return db.accountCode.findFirst({
+    where: { userId, purpose: "change_email", consumedAt: null, voidedAt: null, expiresAt: { gt: now } },
+    orderBy: { createdAt: "desc" },
+    select: { email: true, expiresAt: true },
+  });
+}

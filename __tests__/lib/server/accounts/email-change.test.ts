@@ -1,7 +1,11 @@
 /** @jest-environment node */
 import { createAccount, freshAddress, freshContext, later, minutes } from "@/__tests__/kit/account-codes";
 import { freshIp } from "@/__tests__/kit/names";
-import { confirmEmailChange, startEmailChange } from "@/lib/server/accounts/email-change";
+import {
+  confirmEmailChange,
+  findPendingEmailChange,
+  startEmailChange,
+} from "@/lib/server/accounts/email-change";
 import { verifyEmailCode } from "@/lib/server/accounts/email-verification";
 import { issueResetLink, findReset } from "@/lib/server/accounts/password-reset";
 import { db } from "@/lib/server/platform/db";
@@ -131,5 +135,25 @@ describe("changing the email address", () => {
     const code = await started(user.id, freshAddress());
     expect((await confirmEmailChange(user.id, code, freshContext())).ok).toBe(true);
     expect(await findReset(reset.token)).toEqual({ ok: false, reason: "invalid" });
+  });
+});
+
+describe("the change waiting for its code", () => {
+  it("names the new address until the code is used, replaced by a newer one, or expired", async () => {
+    const user = await createAccount();
+    expect(await findPendingEmailChange(user.id)).toBeNull();
+    const now = new Date();
+    const first = freshAddress();
+    await started(user.id, first, now);
+    expect(await findPendingEmailChange(user.id, now)).toEqual({
+      email: first,
+      expiresAt: later(now, minutes(15)),
+    });
+    const second = freshAddress();
+    const code = await started(user.id, second, later(now, 1000));
+    expect((await findPendingEmailChange(user.id, later(now, 2000)))?.email).toBe(second);
+    expect(await findPendingEmailChange(user.id, later(now, minutes(16)))).toBeNull();
+    await confirmEmailChange(user.id, code, freshContext(), later(now, 3000));
+    expect(await findPendingEmailChange(user.id, later(now, 4000))).toBeNull();
   });
 });
