@@ -110,7 +110,10 @@ describe("changing the email address in settings", () => {
     const verdict = await verifyEmailCode(user.id, "change_email", codeIn(written()[0]), context);
     if (!verdict.ok) throw new Error(verdict.reason);
     const afterConfirm = watchSent();
-    await noticeEmailChanged({ username: user.username, ...verdict }, context);
+    await noticeEmailChanged(
+      { username: user.username, previousEmail: user.email, email: verdict.email },
+      context,
+    );
     const [notice, ...others] = afterConfirm();
     expect(others).toEqual([]);
     expect(notice?.to).toBe(user.email);
