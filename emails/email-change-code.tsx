@@ -22,7 +22,7 @@ export default function EmailChangeCodeEmail(props: EmailChangeCodeEmailProps): 
       </Text>
       <Text style={codeStyle}>{props.code}</Text>
       <Text style={text}>
-        Or open this link, which confirms the address at once:{" "}
+        Or open this link and press Verify email:{" "}
         <Link href={props.link} style={link}>
           {props.link}
         </Link>

@@ -10,7 +10,7 @@ import PasswordChangedEmail, * as passwordChanged from "@/emails/password-change
 import RecoveryCodeUsedEmail, * as recoveryCodeUsed from "@/emails/recovery-code-used";
 import SignInCodeEmail, * as signInCode from "@/emails/sign-in-code";
 import TwoFactorChangedEmail, * as twoFactorChanged from "@/emails/two-factor-changed";
-import VerificationCodeEmail from "@/emails/verification-code";
+import VerifyEmailCodeEmail from "@/emails/verify-email-code";
 import WelcomeEmail, * as welcome from "@/emails/welcome";
 
 async function renderBoth(element: ReactElement): Promise<{ html: string; text: string }> {
@@ -32,7 +32,7 @@ describe("email templates", () => {
       <PartialSignInEmail key="8" {...PartialSignInEmail.PreviewProps} />,
       <EmailChangeCodeEmail key="9" {...EmailChangeCodeEmail.PreviewProps} />,
       <EmailChangedEmail key="10" {...EmailChangedEmail.PreviewProps} />,
-      <VerificationCodeEmail key="11" {...VerificationCodeEmail.PreviewProps} />,
+      <VerifyEmailCodeEmail key="11" {...VerifyEmailCodeEmail.PreviewProps} />,
     ];
     for (const element of elements) {
       const { html, text } = await renderBoth(element);

@@ -1,11 +1,11 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { createAccountCode, voidAccountCodes } from "@/lib/server/accounts/account-codes";
-import { startEmailChange } from "@/lib/server/accounts/email-change";
+import { voidAccountCodes } from "@/lib/server/accounts/account-codes";
+import { requestEmailChange } from "@/lib/server/accounts/email-change";
 import { issueVerificationCode } from "@/lib/server/accounts/email-verification";
 import { recordSecurityEvent } from "@/lib/server/accounts/events";
-import { sendEmailChangeCode, sendVerificationCode } from "@/lib/server/mail/senders";
+import { sendEmailChangeCode, sendVerificationCodeEmail } from "@/lib/server/mail/senders";
 import { db } from "@/lib/server/platform/db";
 import { maskEmail } from "@/lib/server/platform/request-labels";
 import {
@@ -24,6 +24,7 @@ import { changeEmailFormSchema } from "@/lib/validations/settings";
 // change itself takes effect on /verify-email, when the code comes back
 // (verifyEmailCode with "change_email").
 const SETTINGS_PATH = "/settings/security";
+const TO_VERIFY_CHANGE = "/verify-email?purpose=change_email";
 
 // Password and a current factor first (ASVS 6.2.x like the other changes);
 // the code goes to the NEW address only, and nothing changes until it comes
@@ -38,26 +39,13 @@ export const changeEmailAction = formAction({
     if (newEmail === user.email) return { errors: { newEmail: [ACCOUNT_CODE_MESSAGES.sameEmail] } };
     const check = await reauthenticate(user, formData);
     if (!check.ok) return check.state;
-    const now = new Date();
-    const started = await startEmailChange(user.id, newEmail, request.ip, now);
+    const started = await requestEmailChange(user.id, newEmail, request.ip);
     if (!started.ok && started.reason === "limited")
       return { message: retryMessage(started.retryAfterSeconds) };
-    if (!started.ok && started.reason === "same_email") {
-      return { errors: { newEmail: [ACCOUNT_CODE_MESSAGES.sameEmail] } };
-    }
+    if (!started.ok) return { errors: { newEmail: [ACCOUNT_CODE_MESSAGES.sameEmail] } };
     await recordSecurityEvent(user.id, "email_change_requested", request, maskEmail(newEmail));
-    if (!started.ok) {
-      // An address another account holds: saying so would tell anyone who
-      // signs in which addresses have accounts, one try per send. So the
-      // answer is a sent code's: the send was counted (startEmailChange claims
-      // it before the lookup), a code is stored for that address as for any
-      // other, so the page and a newer change behave the same, and nothing is
-      // sent. No one ever holds the code, and were it guessed, the change
-      // would still stop at the unique address (confirmEmailChange:
-      // email_taken).
-      await createAccountCode(user.id, newEmail, "change_email", now);
-      redirect("/verify-email?purpose=change_email");
-    }
+    // A taken address: the same answer, and nothing sent (requestEmailChange).
+    if (!started.deliver) redirect(TO_VERIFY_CHANGE);
     const sent = await sendEmailChangeCode(newEmail, {
       username: user.username,
       code: started.code,
@@ -68,7 +56,7 @@ export const changeEmailAction = formAction({
       await voidAccountCodes(db, user.id, ["change_email"], new Date());
       return { message: MESSAGES.codeEmailFailed };
     }
-    redirect("/verify-email?purpose=change_email");
+    redirect(TO_VERIFY_CHANGE);
   },
 });
 
@@ -81,7 +69,7 @@ export const sendVerificationCodeAction = formAction({
     if (user.emailVerifiedAt) return { message: EMAIL_SETTINGS_MESSAGES.alreadyVerified };
     const issued = await issueVerificationCode(user.id, user.email, "verify_email", request.ip);
     if (!issued.ok) return { message: retryMessage(issued.retryAfterSeconds) };
-    const sent = await sendVerificationCode(user.email, {
+    const sent = await sendVerificationCodeEmail(user.email, {
       username: user.username,
       code: issued.code,
       link: issued.link,

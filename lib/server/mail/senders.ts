@@ -9,7 +9,7 @@ import * as passwordChanged from "@/emails/password-changed";
 import * as recoveryCodeUsed from "@/emails/recovery-code-used";
 import * as signInCode from "@/emails/sign-in-code";
 import * as twoFactorChanged from "@/emails/two-factor-changed";
-import * as verificationCode from "@/emails/verification-code";
+import * as verifyEmailCode from "@/emails/verify-email-code";
 import * as welcome from "@/emails/welcome";
 import { formatUtcTime } from "@/lib/time-format";
 import { afterResponse } from "../platform/after-response";
@@ -125,11 +125,11 @@ export function sendEmailChangeCode(
 }
 
 // A code proving the account's own address (the link from verificationLink).
-export function sendVerificationCode(
+export function sendVerificationCodeEmail(
   to: string,
-  props: verificationCode.VerificationCodeEmailProps,
+  props: verifyEmailCode.VerifyEmailCodeEmailProps,
 ): Promise<SendMailResult> {
-  return sendTemplate(verificationCode, to, props);
+  return sendTemplate(verifyEmailCode, to, props);
 }
 
 // After a change took effect (verifyEmailCode's `email` and `previousEmail`):

@@ -15,7 +15,7 @@ import { subject as emailChangeCodeSubject } from "@/emails/email-change-code";
 import { subject as emailChangedSubject } from "@/emails/email-changed";
 import { subject as recoveryCodeUsedSubject } from "@/emails/recovery-code-used";
 import { subject as signInCodeSubject } from "@/emails/sign-in-code";
-import { subject as verificationCodeSubject } from "@/emails/verification-code";
+import { subject as verificationCodeSubject } from "@/emails/verify-email-code";
 import { verifyEmailCode } from "@/lib/server/accounts/email-verification";
 import { sendSignInCode } from "@/lib/server/factors/email-sign-in";
 import { noticeEmailChanged } from "@/lib/server/mail/senders";

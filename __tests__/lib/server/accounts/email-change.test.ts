@@ -4,6 +4,7 @@ import { freshIp } from "@/__tests__/kit/names";
 import {
   confirmEmailChange,
   findPendingEmailChange,
+  requestEmailChange,
   startEmailChange,
 } from "@/lib/server/accounts/email-change";
 import { verifyEmailCode } from "@/lib/server/accounts/email-verification";
@@ -155,5 +156,51 @@ describe("the change waiting for its code", () => {
     expect(await findPendingEmailChange(user.id, later(now, minutes(16)))).toBeNull();
     await confirmEmailChange(user.id, code, freshContext(), later(now, 3000));
     expect(await findPendingEmailChange(user.id, later(now, 4000))).toBeNull();
+  });
+});
+
+describe("asking for a change without telling which addresses are taken", () => {
+  it("delivers a code for a free address", async () => {
+    const user = await createAccount();
+    const newEmail = freshAddress();
+    const result = await requestEmailChange(user.id, newEmail, freshIp());
+    expect(result).toMatchObject({ ok: true, deliver: true, code: expect.stringMatching(/^[A-Z2-9]{8}$/) });
+    expect((await findPendingEmailChange(user.id))?.email).toBe(newEmail);
+  });
+
+  it("answers a taken address like a free one, but not to deliver, and its code never confirms", async () => {
+    const user = await createAccount();
+    const other = await createAccount();
+    const ip = freshIp();
+    const result = await requestEmailChange(user.id, other.email, ip);
+    if (!result.ok) throw new Error(`expected a code, got ${result.reason}`);
+    expect(result.deliver).toBe(false);
+    expect((await findPendingEmailChange(user.id))?.email).toBe(other.email);
+    const sends = await db.rateLimit.findUniqueOrThrow({
+      where: { key: `account-code-send:account:${user.id}` },
+    });
+    expect(sends.count).toBe(1);
+    // Even the code itself, which no one receives, cannot take the address.
+    expect(await confirmEmailChange(user.id, result.code, freshContext())).toEqual({
+      ok: false,
+      reason: "email_taken",
+    });
+    expect(await emailOf(user.id)).toBe(user.email);
+    expect(await emailOf(other.id)).toBe(other.email);
+  });
+
+  it("refuses the account's own address and passes the sending limits on", async () => {
+    const user = await createAccount();
+    expect(await requestEmailChange(user.id, user.email, freshIp())).toEqual({
+      ok: false,
+      reason: "same_email",
+    });
+    const ip = freshIp();
+    for (let i = 0; i < 3; i++) expect((await requestEmailChange(user.id, freshAddress(), ip)).ok).toBe(true);
+    expect(await requestEmailChange(user.id, freshAddress(), ip)).toMatchObject({
+      ok: false,
+      reason: "limited",
+      scope: "account",
+    });
   });
 });

@@ -206,7 +206,7 @@ describe("the email-change and verification emails", () => {
 
   it.each([
     ["email-change code", "Confirm your new email address", "sendEmailChangeCode"],
-    ["verification code", "Verify your email address", "sendVerificationCode"],
+    ["verification code", "Confirm your email address", "sendVerificationCodeEmail"],
   ] as const)("sends the %s with the code on a line of its own and its link", async (_, title, name) => {
     let result: unknown;
     const link = "http://localhost:3000/verify-email?account=u1&code=K7WQ4MZP";

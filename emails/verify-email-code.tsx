@@ -3,8 +3,10 @@ import type { CSSProperties, ReactElement } from "react";
 import { EmailLayout, link, muted, text } from "./components/layout";
 
 // Proves the account's own address (DESIGN.md §4 "Email verification"): sent
-// when an account from before verification asks for it in settings.
-export type VerificationCodeEmailProps = {
+// when an account from before verification asks for it in settings. Named as
+// on h8's branch (the registration's verification email), so that the merge
+// keeps one template.
+export type VerifyEmailCodeEmailProps = {
   username: string;
   code: string;
   link: string;
@@ -12,15 +14,15 @@ export type VerificationCodeEmailProps = {
 };
 
 // Never the code: subjects show on lock screens and in mail server logs.
-export const subject = "Verify your email address";
+export const subject = "Confirm your email address";
 
-export default function VerificationCodeEmail(props: VerificationCodeEmailProps): ReactElement {
+export default function VerifyEmailCodeEmail(props: VerifyEmailCodeEmailProps): ReactElement {
   return (
     <EmailLayout preview="Your code to verify your email address" username={props.username}>
       <Text style={text}>Enter this code to verify your email address:</Text>
       <Text style={codeStyle}>{props.code}</Text>
       <Text style={text}>
-        Or open this link, which verifies the address at once:{" "}
+        Or open this link and press Verify email:{" "}
         <Link href={props.link} style={link}>
           {props.link}
         </Link>
@@ -31,12 +33,12 @@ export default function VerificationCodeEmail(props: VerificationCodeEmailProps)
   );
 }
 
-VerificationCodeEmail.PreviewProps = {
+VerifyEmailCodeEmail.PreviewProps = {
   username: "ada",
   code: "K7WQ4MZP",
   link: "http://localhost:3000/verify-email?account=cm0example&code=K7WQ4MZP",
   expiresInMinutes: 15,
-} satisfies VerificationCodeEmailProps;
+} satisfies VerifyEmailCodeEmailProps;
 
 const codeStyle: CSSProperties = {
   color: "#18181b",
