@@ -29,7 +29,21 @@ import { getPendingChallenge } from "@/lib/server/sign-in/challenge";
 // verifyEmailCode, which /verify-email calls).
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
+// next/server's after(): outside a request it throws and afterResponse runs
+// the task inline; a test that sets mockAfterResponse keeps the tasks, as a
+// response would, to run them once the action has answered.
+let mockAfterResponse: (() => Promise<unknown>)[] | null = null;
+jest.mock("next/server", () => ({
+  ...jest.requireActual("next/server"),
+  after: (task: () => Promise<unknown>) => {
+    if (!mockAfterResponse) throw new Error("after() outside a request");
+    mockAfterResponse.push(task);
+  },
+}));
 quietAuthErrors();
+afterEach(() => {
+  mockAfterResponse = null;
+});
 
 const CODE_LINE = /^([A-Z2-9]{8})$/m;
 const TO_VERIFY_CHANGE = "/verify-email?purpose=change_email";
@@ -88,6 +102,28 @@ describe("changing the email address in settings", () => {
     const verdict = await verifyEmailCode(user.id, "change_email", code, context);
     expect(verdict).toEqual({ ok: true, email: newEmail, previousEmail: user.email });
     expect(await emailOf(user.id)).toBe(newEmail);
+  });
+
+  it("answers before the code is sent, so that a taken address, which gets none, answers as fast", async () => {
+    const { user, browser } = await signedIn();
+    const other = await createEnrolledUser();
+    const answers: Record<string, { redirectedTo?: string; mails: string[] }> = {};
+    for (const [kind, newEmail, index] of [
+      ["free", freshAddress(), 0],
+      ["taken", other.email, 1],
+    ] as const) {
+      mockAfterResponse = [];
+      const written = watchSent();
+      const { redirectedTo } = await changeEmail(browser, { newEmail, ...reauth(user, index) });
+      expect(written()).toEqual([]);
+      for (const task of mockAfterResponse) await task();
+      mockAfterResponse = null;
+      answers[kind] = { redirectedTo, mails: written().map((mail) => mail.to) };
+    }
+    expect(answers.free?.redirectedTo).toBe(TO_VERIFY_CHANGE);
+    expect(answers.taken?.redirectedTo).toBe(TO_VERIFY_CHANGE);
+    expect(answers.free?.mails).toHaveLength(1);
+    expect(answers.taken?.mails).toEqual([]);
   });
 
   it("records the request as a security event, with the new address masked", async () => {
