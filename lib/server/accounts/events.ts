@@ -34,7 +34,7 @@ export const EVENT_LABELS: Record<SecurityEventType, string> = {
   password_changed: "Password changed",
   email_verified: "Email address verified",
   email_changed: "Email address changed",
-  email_change_requested: "Email change asked for (waiting for the code)",
+  email_change_requested: "Email change started",
   password_reset: "Password reset by email link",
 };
 
