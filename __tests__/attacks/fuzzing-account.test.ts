@@ -8,6 +8,7 @@ import {
   signOutEverywhereAction,
   startReenrolAction,
 } from "@/app/settings/security/actions";
+import { changeEmailAction, sendVerificationCodeAction } from "@/app/settings/security/email-actions";
 import {
   confirmEmailSetupAction,
   confirmSetupAction,
@@ -238,6 +239,37 @@ const TARGETS: Target[] = [
     input: noFields,
     allow: [rateLimitCounters("token-email:account:")],
     runs: 40,
+  },
+  {
+    name: "changeEmailAction",
+    action: changeEmailAction,
+    session: "signed-in",
+    input: formEntries(["newEmail", "password", "code"], {
+      newEmail: fc.oneof(fc.emailAddress(), fc.string({ maxLength: 300 })),
+      password: fc.oneof(fc.constant("__member_password__"), fc.string({ minLength: 1, maxLength: 40 })),
+      code: fc.oneof(sixDigits, recoveryLike),
+    }),
+    allow: [reauthTries],
+    runs: 100,
+  },
+  // The member's address was never verified (an account from before
+  // verification): with the real session a code is stored and sent.
+  {
+    name: "sendVerificationCodeAction",
+    action: sendVerificationCodeAction,
+    session: "signed-in",
+    input: noFields,
+    allow: [
+      rateLimitCounters("account-code-send:"),
+      {
+        AccountCode: {
+          add: (row) => row.userId === member.id && row.purpose === "verify_email",
+          change: (row, fields) => row.userId === member.id && fields.every((name) => name === "voidedAt"),
+          remove: (row) => row.userId === member.id,
+        },
+      },
+    ],
+    runs: 30,
   },
   // Last: with the real session it would end the session the others use, so
   // it is fuzzed with forged cookies only.

@@ -2,12 +2,15 @@
 import { render } from "@react-email/render";
 import type { ReactElement } from "react";
 import AccessTokenEmail, * as accessToken from "@/emails/access-token";
+import EmailChangeCodeEmail from "@/emails/email-change-code";
+import EmailChangedEmail from "@/emails/email-changed";
 import NewSignInEmail, * as newSignIn from "@/emails/new-sign-in";
 import PartialSignInEmail, * as partialSignIn from "@/emails/partial-sign-in";
 import PasswordChangedEmail, * as passwordChanged from "@/emails/password-changed";
 import RecoveryCodeUsedEmail, * as recoveryCodeUsed from "@/emails/recovery-code-used";
 import SignInCodeEmail, * as signInCode from "@/emails/sign-in-code";
 import TwoFactorChangedEmail, * as twoFactorChanged from "@/emails/two-factor-changed";
+import VerifyEmailCodeEmail from "@/emails/verify-email-code";
 import WelcomeEmail, * as welcome from "@/emails/welcome";
 
 async function renderBoth(element: ReactElement): Promise<{ html: string; text: string }> {
@@ -27,6 +30,9 @@ describe("email templates", () => {
       <WelcomeEmail key="6" {...WelcomeEmail.PreviewProps} />,
       <PasswordChangedEmail key="7" {...PasswordChangedEmail.PreviewProps} />,
       <PartialSignInEmail key="8" {...PartialSignInEmail.PreviewProps} />,
+      <EmailChangeCodeEmail key="9" {...EmailChangeCodeEmail.PreviewProps} />,
+      <EmailChangedEmail key="10" {...EmailChangedEmail.PreviewProps} />,
+      <VerifyEmailCodeEmail key="11" {...VerifyEmailCodeEmail.PreviewProps} />,
     ];
     for (const element of elements) {
       const { html, text } = await renderBoth(element);
@@ -77,6 +83,7 @@ describe("email templates", () => {
       <TwoFactorChangedEmail key="3" {...TwoFactorChangedEmail.PreviewProps} settingsUrl={settingsUrl} />,
       <PasswordChangedEmail key="4" {...PasswordChangedEmail.PreviewProps} settingsUrl={settingsUrl} />,
       <PartialSignInEmail key="5" {...PartialSignInEmail.PreviewProps} settingsUrl={settingsUrl} />,
+      <EmailChangedEmail key="6" {...EmailChangedEmail.PreviewProps} settingsUrl={settingsUrl} />,
     ];
     for (const element of notices) {
       const { html, text } = await renderBoth(element);

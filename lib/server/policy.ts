@@ -241,3 +241,9 @@ export const ACCOUNT_CODE_MESSAGES = {
   resetRequested: (ttlMinutes: number = ACCOUNT_CODE_TTL_MINUTES.reset_password): string =>
     `If that account exists and its email is verified, we sent it a reset link. It is valid for ${ttlMinutes} minutes.`,
 } as const;
+
+// The Email section of /settings/security (email change, and verifying an
+// address from before verification).
+export const EMAIL_SETTINGS_MESSAGES = {
+  alreadyVerified: "Your email address is already verified.",
+} as const;

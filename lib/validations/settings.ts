@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { changePasswordSchema, totpCodeSchema, type CommonPasswordCheck } from "./auth";
+import { changePasswordSchema, emailSchema, totpCodeSchema, type CommonPasswordCheck } from "./auth";
 
 // The current password and a current code, asked before a change in settings;
 // their format only: lib/server/sign-in/reauthenticate.ts checks them.
@@ -17,3 +17,7 @@ export function changePasswordFormSchema(username: string, isCommon?: CommonPass
 
 // The first code of the new authenticator app, which confirms a re-enrolment.
 export const reenrolCodeSchema = z.object({ newCode: totpCodeSchema });
+
+// The email-change form: the new address with the password and a current
+// code, all checked at once.
+export const changeEmailFormSchema = reauthSchema.extend({ newEmail: emailSchema });

@@ -1,13 +1,16 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { LocalTime } from "@/app/_components/local-time";
 import { env } from "@/lib/server/platform/env";
+import { findPendingEmailChange } from "@/lib/server/accounts/email-change";
 import { listRecentSecurityEvents } from "@/lib/server/accounts/events";
 import { countRecoveryCodesLeft } from "@/lib/server/factors/recovery-codes";
-import { describeBrowser, describeIp } from "@/lib/server/platform/request-labels";
+import { describeBrowser, describeIp, maskEmail } from "@/lib/server/platform/request-labels";
 import { getPendingReenrolment } from "@/lib/server/factors/reenrolment";
 import { requireSession } from "@/lib/server/sign-in/session";
 import { RECOVERY_CODE_COUNT } from "@/lib/server/policy";
+import { ChangeEmailForm, VerifyEmailButton } from "./email-form";
 import { PasswordForm } from "./password-form";
 import { ReauthCodeButton } from "./reauth-code-button";
 import { ReenrolForm } from "./reenrol-form";
@@ -46,10 +49,11 @@ export default async function SecuritySettingsPage({ searchParams }: Props) {
   const { user } = await requireSession("/settings/security");
   const confirmSignOut = (await searchParams).confirm === CONFIRM_SIGN_OUT_EVERYWHERE;
   const emailCodesOff = !env.EMAIL_SECOND_FACTOR;
-  const [codesLeft, events, pendingSwitch] = await Promise.all([
+  const [codesLeft, events, pendingSwitch, pendingEmail] = await Promise.all([
     countRecoveryCodesLeft(user.id),
     listRecentSecurityEvents(user.id),
     getPendingReenrolment(user),
+    findPendingEmailChange(user.id),
   ]);
   return (
     <div className="space-y-6">
@@ -96,6 +100,47 @@ export default async function SecuritySettingsPage({ searchParams }: Props) {
               : "You can also ask for a code by email when you sign in; email is weaker than your app, so keep the app as your main factor."}
           </p>
         )}
+      </Section>
+      <Section
+        title="Email"
+        description="Where sign-in codes, reset links and security notices go. A change needs your password and a current code, and takes effect when you enter the code we send to the new address."
+      >
+        <dl className="grid gap-3 text-sm sm:grid-cols-2">
+          <div>
+            <dt className="text-slate-500">Address</dt>
+            <dd className="font-medium break-all" data-testid="account-email">
+              {user.email}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">Status</dt>
+            <dd className={`font-medium ${user.emailVerifiedAt ? "text-emerald-700" : "text-amber-700"}`}>
+              {user.emailVerifiedAt ? "Verified" : "Not verified"}
+            </dd>
+          </div>
+        </dl>
+        {user.emailVerifiedAt ? null : (
+          <div className="space-y-3 rounded-md bg-amber-50 p-4 text-sm text-amber-900 ring-1 ring-amber-200">
+            <p className="font-medium">Your email address is not verified</p>
+            <p>
+              A password reset needs a verified address: until you verify it, a forgotten password cannot be
+              reset by email. We send a code to {user.email}.
+            </p>
+            <VerifyEmailButton />
+          </div>
+        )}
+        {pendingEmail ? (
+          <p className="text-sm text-slate-600">
+            A change to {maskEmail(pendingEmail.email)} is waiting for its code.{" "}
+            <Link
+              href="/verify-email?purpose=change_email"
+              className="font-medium text-indigo-700 hover:underline"
+            >
+              Enter the code
+            </Link>
+          </p>
+        ) : null}
+        <ChangeEmailForm />
       </Section>
       <Section
         title="Password"

@@ -10,6 +10,7 @@ import {
   voidAccountCodes,
   type CodeCheck,
   type IssuedAccountCode,
+  type Limited,
 } from "./account-codes";
 import { isAddressTaken, releaseStaleAddress } from "./address-hold";
 import { recordSecurityEvent } from "./events";
@@ -35,6 +36,30 @@ export async function startEmailChange(
   if (!limit.ok) return limit;
   if (await isAddressTaken(newEmail, now)) return { ok: false, reason: "email_taken" };
   return createAccountCode(userId, newEmail, "change_email", now);
+}
+
+export type EmailChangeRequest =
+  | { ok: true; deliver: boolean; code: string; link: string; expiresAt: Date }
+  | Limited
+  | { ok: false; reason: "same_email" };
+
+// startEmailChange for a form that must not tell which addresses have an
+// account (the settings page; /verify-email's "Send a new code"). A taken
+// address is answered like a free one: the send counted, a code stored for
+// it, so that the pages name it as any pending change; but `deliver` is
+// false: nothing is sent, and no one ever holds the code. Were it guessed,
+// confirmEmailChange would still stop at the unique address (email_taken).
+export async function requestEmailChange(
+  userId: string,
+  newEmail: string,
+  ip: string,
+  now = new Date(),
+): Promise<EmailChangeRequest> {
+  const started = await startEmailChange(userId, newEmail, ip, now);
+  if (started.ok) return { ...started, deliver: true };
+  if (started.reason === "limited") return started;
+  if (started.reason === "same_email") return { ok: false, reason: "same_email" };
+  return { ...(await createAccountCode(userId, newEmail, "change_email", now)), deliver: false };
 }
 
 export type EmailChangeVerdict =
@@ -80,4 +105,19 @@ export async function confirmEmailChange(
     });
     return { ok: false, reason: "email_taken" };
   }
+}
+
+export type PendingEmailChange = { email: string; expiresAt: Date };
+
+// The change waiting for its code, if any: the settings page says where the
+// code went (masked) and links to /verify-email.
+export async function findPendingEmailChange(
+  userId: string,
+  now = new Date(),
+): Promise<PendingEmailChange | null> {
+  return db.accountCode.findFirst({
+    where: { userId, purpose: "change_email", consumedAt: null, voidedAt: null, expiresAt: { gt: now } },
+    orderBy: { createdAt: "desc" },
+    select: { email: true, expiresAt: true },
+  });
 }

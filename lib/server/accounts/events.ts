@@ -17,6 +17,7 @@ export type SecurityEventType =
   | "password_changed"
   | "email_verified"
   | "email_changed"
+  | "email_change_requested"
   | "password_reset";
 
 export const EVENT_LABELS: Record<SecurityEventType, string> = {
@@ -33,6 +34,7 @@ export const EVENT_LABELS: Record<SecurityEventType, string> = {
   password_changed: "Password changed",
   email_verified: "Email address verified",
   email_changed: "Email address changed",
+  email_change_requested: "Email change started",
   password_reset: "Password reset by email link",
 };
 

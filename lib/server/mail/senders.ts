@@ -1,18 +1,21 @@
 import "server-only";
 import type { User } from "@prisma/client";
 import * as accessToken from "@/emails/access-token";
+import * as emailChangeCode from "@/emails/email-change-code";
+import * as emailChanged from "@/emails/email-changed";
 import * as newSignIn from "@/emails/new-sign-in";
 import * as partialSignIn from "@/emails/partial-sign-in";
 import * as passwordChanged from "@/emails/password-changed";
 import * as recoveryCodeUsed from "@/emails/recovery-code-used";
 import * as signInCode from "@/emails/sign-in-code";
 import * as twoFactorChanged from "@/emails/two-factor-changed";
+import * as verifyEmailCode from "@/emails/verify-email-code";
 import * as welcome from "@/emails/welcome";
 import { formatUtcTime } from "@/lib/time-format";
 import { afterResponse } from "../platform/after-response";
 import { env } from "../platform/env";
 import type { RequestContext } from "../platform/request-context";
-import { describeBrowser, describeIp } from "../platform/request-labels";
+import { describeBrowser, describeIp, maskEmail } from "../platform/request-labels";
 import { sendTemplate, type EmailTemplate, type SendMailResult } from "./mailer";
 
 // Every email the app sends (README.md "Email"), one function each, all of
@@ -109,4 +112,35 @@ export function noticeTwoFactorChanged(
 
 export function noticeWelcome(user: Recipient): Promise<void> {
   return notice(welcome, user, { appUrl: env.APP_URL });
+}
+
+// --- email change and verification (issue 13) ------------------------------------
+
+// The code of an email change, to the NEW address (the link from verificationLink).
+export function sendEmailChangeCode(
+  to: string,
+  props: emailChangeCode.EmailChangeCodeEmailProps,
+): Promise<SendMailResult> {
+  return sendTemplate(emailChangeCode, to, props);
+}
+
+// A code proving the account's own address (the link from verificationLink).
+export function sendVerificationCodeEmail(
+  to: string,
+  props: verifyEmailCode.VerifyEmailCodeEmailProps,
+): Promise<SendMailResult> {
+  return sendTemplate(verifyEmailCode, to, props);
+}
+
+// After a change took effect (verifyEmailCode's `email` and `previousEmail`):
+// the OLD address is told, the new one shown masked.
+export function noticeEmailChanged(
+  change: { username: string; previousEmail: string; email: string },
+  context: RequestContext,
+): Promise<void> {
+  return notice(
+    emailChanged,
+    { username: change.username, email: change.previousEmail },
+    { ...seenWithBrowser(context), newEmail: maskEmail(change.email) },
+  );
 }

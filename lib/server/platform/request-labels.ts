@@ -50,3 +50,10 @@ export function describeIp(ip: string | null | undefined): string {
   if (loopback.check(address, family === 4 ? "ipv4" : "ipv6")) return `the server itself (${address})`;
   return address;
 }
+
+// a***@example.com: enough to recognise, not enough to harvest.
+export function maskEmail(email: string): string {
+  // split() always returns at least one element: the default never applies.
+  const [local = "", domain] = email.split("@");
+  return `${local.slice(0, 1)}***@${domain}`;
+}

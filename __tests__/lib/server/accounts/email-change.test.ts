@@ -1,7 +1,12 @@
 /** @jest-environment node */
 import { createAccount, freshAddress, freshContext, later, minutes } from "@/__tests__/kit/account-codes";
 import { freshIp } from "@/__tests__/kit/names";
-import { confirmEmailChange, startEmailChange } from "@/lib/server/accounts/email-change";
+import {
+  confirmEmailChange,
+  findPendingEmailChange,
+  requestEmailChange,
+  startEmailChange,
+} from "@/lib/server/accounts/email-change";
 import { verifyEmailCode } from "@/lib/server/accounts/email-verification";
 import { issueResetLink, findReset } from "@/lib/server/accounts/password-reset";
 import { db } from "@/lib/server/platform/db";
@@ -131,5 +136,71 @@ describe("changing the email address", () => {
     const code = await started(user.id, freshAddress());
     expect((await confirmEmailChange(user.id, code, freshContext())).ok).toBe(true);
     expect(await findReset(reset.token)).toEqual({ ok: false, reason: "invalid" });
+  });
+});
+
+describe("the change waiting for its code", () => {
+  it("names the new address until the code is used, replaced by a newer one, or expired", async () => {
+    const user = await createAccount();
+    expect(await findPendingEmailChange(user.id)).toBeNull();
+    const now = new Date();
+    const first = freshAddress();
+    await started(user.id, first, now);
+    expect(await findPendingEmailChange(user.id, now)).toEqual({
+      email: first,
+      expiresAt: later(now, minutes(15)),
+    });
+    const second = freshAddress();
+    const code = await started(user.id, second, later(now, 1000));
+    expect((await findPendingEmailChange(user.id, later(now, 2000)))?.email).toBe(second);
+    expect(await findPendingEmailChange(user.id, later(now, minutes(16)))).toBeNull();
+    await confirmEmailChange(user.id, code, freshContext(), later(now, 3000));
+    expect(await findPendingEmailChange(user.id, later(now, 4000))).toBeNull();
+  });
+});
+
+describe("asking for a change without telling which addresses are taken", () => {
+  it("delivers a code for a free address", async () => {
+    const user = await createAccount();
+    const newEmail = freshAddress();
+    const result = await requestEmailChange(user.id, newEmail, freshIp());
+    expect(result).toMatchObject({ ok: true, deliver: true, code: expect.stringMatching(/^[A-Z2-9]{8}$/) });
+    expect((await findPendingEmailChange(user.id))?.email).toBe(newEmail);
+  });
+
+  it("answers a taken address like a free one, but not to deliver, and its code never confirms", async () => {
+    const user = await createAccount();
+    const other = await createAccount();
+    const ip = freshIp();
+    const result = await requestEmailChange(user.id, other.email, ip);
+    if (!result.ok) throw new Error(`expected a code, got ${result.reason}`);
+    expect(result.deliver).toBe(false);
+    expect((await findPendingEmailChange(user.id))?.email).toBe(other.email);
+    const sends = await db.rateLimit.findUniqueOrThrow({
+      where: { key: `account-code-send:account:${user.id}` },
+    });
+    expect(sends.count).toBe(1);
+    // Even the code itself, which no one receives, cannot take the address.
+    expect(await confirmEmailChange(user.id, result.code, freshContext())).toEqual({
+      ok: false,
+      reason: "email_taken",
+    });
+    expect(await emailOf(user.id)).toBe(user.email);
+    expect(await emailOf(other.id)).toBe(other.email);
+  });
+
+  it("refuses the account's own address and passes the sending limits on", async () => {
+    const user = await createAccount();
+    expect(await requestEmailChange(user.id, user.email, freshIp())).toEqual({
+      ok: false,
+      reason: "same_email",
+    });
+    const ip = freshIp();
+    for (let i = 0; i < 3; i++) expect((await requestEmailChange(user.id, freshAddress(), ip)).ok).toBe(true);
+    expect(await requestEmailChange(user.id, freshAddress(), ip)).toMatchObject({
+      ok: false,
+      reason: "limited",
+      scope: "account",
+    });
   });
 });

@@ -48,6 +48,14 @@ describe("security notices", () => {
     ["new sign-in", (notices) => notices.noticeSignIn(user, context, "totp")],
     ["partial sign-in", (notices) => notices.noticePartialSignIn(user, context)],
     ["password changed", (notices) => notices.noticePasswordChanged(user, context)],
+    [
+      "email changed",
+      (notices) =>
+        notices.noticeEmailChanged(
+          { username: user.username, previousEmail: user.email, email: "new.ada@example.org" },
+          context,
+        ),
+    ],
   ];
 
   it.each(withBrowser)(
@@ -180,5 +188,42 @@ describe("every notice", () => {
       process.env.SMTP_URL = `smtp://127.0.0.1:${server.port}/?ignoreTLS=true`;
       jest.resetModules();
     }
+  });
+});
+
+describe("the email-change and verification emails", () => {
+  const change = { username: "ada", previousEmail: "ada@example.com", email: "new.ada@example.org" };
+
+  it("tells the OLD address of a change, with the new address masked", async () => {
+    const { subject, to, text, html } = await arrived((s) => s.noticeEmailChanged(change, context));
+    expect(subject).toBe("Your account's email address was changed");
+    expect(to).toEqual(["ada@example.com"]);
+    expect(text).toContain("Hi ada,");
+    expect(text).toMatch(/^New address: n\*\*\*@example\.org$/m);
+    expect(text).toMatch(/^Browser: Chrome 156 on Linux$/m);
+    for (const part of [text, html]) expect(part).not.toContain("new.ada@");
+  });
+
+  it.each([
+    ["email-change code", "Confirm your new email address", "sendEmailChangeCode"],
+    ["verification code", "Confirm your email address", "sendVerificationCodeEmail"],
+  ] as const)("sends the %s with the code on a line of its own and its link", async (_, title, name) => {
+    let result: unknown;
+    const link = "http://localhost:3000/verify-email?account=u1&code=K7WQ4MZP";
+    const mail = await arrived(async (s) => {
+      result = await s[name]("to@example.org", {
+        username: "ada",
+        code: "K7WQ4MZP",
+        link,
+        expiresInMinutes: 15,
+      });
+    });
+    expect(result).toEqual({ ok: true });
+    expect(mail.subject).toBe(title);
+    expect(mail.subject).not.toContain("K7WQ4MZP");
+    expect(mail.to).toEqual(["to@example.org"]);
+    expect(mail.text).toMatch(/^K7WQ4MZP$/m);
+    expect(mail.text).toContain("valid for 15 minutes");
+    expect(mail.html).toContain(`href="${link.replace(/&/g, "&amp;")}"`);
   });
 });

@@ -2,6 +2,7 @@
 import {
   describeBrowser,
   describeIp,
+  maskEmail,
   UNKNOWN_ADDRESS,
   UNKNOWN_BROWSER,
 } from "@/lib/server/platform/request-labels";
@@ -108,4 +109,11 @@ describe("describeIp", () => {
       expect(describeIp(ip)).toBe(UNKNOWN_ADDRESS);
     },
   );
+});
+
+describe("maskEmail", () => {
+  it("keeps the first letter and the domain, enough to recognise and not to harvest", () => {
+    expect(maskEmail("new.ada@example.org")).toBe("n***@example.org");
+    expect(maskEmail("b@example.test")).toBe("b***@example.test");
+  });
 });
