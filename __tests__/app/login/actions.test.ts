@@ -191,7 +191,8 @@ describe("loginAction", () => {
       expect(
         (await login({ identifier: users[3].username, password: users[3].password })).redirectedTo,
       ).toMatch(/^\/login\/verify/);
-    });
+      // 31 argon2id password checks: seconds on a loaded 2-core machine.
+    }, 30_000);
 
     it("keeps at most 3 pending sign-ins per account: a new one removes the oldest", async () => {
       const user = await createEnrolledUser();
