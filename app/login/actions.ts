@@ -76,7 +76,8 @@ export const loginAction = formAction({
     const forgetTries = [resetTries(failuresKey), releaseWindowTry(ipKey)];
     if (!user.twoFactorMethod) {
       await createChallenge(user.id, "enrol", request, forgetTries);
-      redirect("/setup-2fa");
+      // DESIGN.md §4: an unverified account proves its address before anything else.
+      redirect(user.emailVerifiedAt ? "/setup-2fa" : "/verify-email");
     }
     await createChallenge(user.id, "signin", request, forgetTries);
     const callbackUrl = safeCallbackPath(formValue(formData, "callbackUrl"));

@@ -1,16 +1,31 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { registerAccount } from "@/lib/server/accounts/accounts";
+import { findUserByIdentifier, registerAccount } from "@/lib/server/accounts/accounts";
+import { claimCodeEmail } from "@/lib/server/accounts/account-codes";
 import { registerFormSchema } from "@/lib/server/accounts/common-passwords";
-import { createChallenge } from "@/lib/server/sign-in/challenge";
 import { recordSecurityEvent } from "@/lib/server/accounts/events";
 import { hashPassword } from "@/lib/server/accounts/password";
+import { sendRegistrationAttemptEmail, sendVerificationCodeEmail } from "@/lib/server/mail/senders";
 import { claimWindowTry } from "@/lib/server/platform/rate-limit";
-import { keys, LIMITS, MESSAGES } from "@/lib/server/policy";
+import {
+  ACCOUNT_CODE_TTL_MINUTES,
+  keys,
+  LIMITS,
+  MESSAGES,
+  REGISTRATION_ATTEMPT_NOTICES,
+  registrationKeys,
+  retryMessage,
+} from "@/lib/server/policy";
 import { formAction } from "@/lib/server/sign-in/action";
+import { startAccountStep, startDecoyStep } from "@/lib/server/sign-in/registration";
 import type { FormState } from "@/lib/validations/form-state";
 
+// DESIGN.md §4: a new address gets an unverified account and a code; an
+// address that has an account gets the same answer (lib/server/sign-in/
+// registration.ts: the decoy step), nothing created, and its owner an email.
+// Both paths hash the password, claim the IP's code email, and await one
+// email, so that neither answers sooner. A taken username is still said.
 export const registerAction = formAction({
   guard: "none",
   path: "/register",
@@ -18,14 +33,30 @@ export const registerAction = formAction({
   values: ["username", "email"],
   limits: ({ request }) => claimWindowTry(keys.registrations(request.ip), LIMITS.registrationsPerIp),
   run: async ({ data: { username, email, password }, request }): Promise<FormState> => {
-    const result = await registerAccount({ username, email, passwordHash: await hashPassword(password) });
-    if (!result.ok) {
-      return result.taken === "username"
-        ? { errors: { username: [MESSAGES.usernameTaken] } }
-        : { errors: { email: [MESSAGES.emailRefused] } };
+    const passwordHash = await hashPassword(password);
+    // Before anything is made: a refused IP creates no account without a code.
+    const send = await claimCodeEmail(null, request.ip);
+    if (!send.ok) return { message: retryMessage(send.retryAfterSeconds) };
+    const result = await registerAccount({ username, email, passwordHash });
+    if (!result.ok && result.taken === "username") return { errors: { username: [MESSAGES.usernameTaken] } };
+
+    if (result.ok) {
+      await recordSecurityEvent(result.userId, "registered", request);
+      const { code, link } = await startAccountStep(result.userId, email, request);
+      await sendVerificationCodeEmail(email, {
+        username,
+        code,
+        link,
+        expiresInMinutes: ACCOUNT_CODE_TTL_MINUTES.verify_email,
+      });
+    } else {
+      await startDecoyStep(email);
+      const owner = await findUserByIdentifier(email);
+      const notice = owner
+        ? await claimWindowTry(registrationKeys.attemptNotices(owner.id), REGISTRATION_ATTEMPT_NOTICES)
+        : { ok: false };
+      if (owner && notice.ok) await sendRegistrationAttemptEmail(owner, request);
     }
-    await recordSecurityEvent(result.userId, "registered", request);
-    await createChallenge(result.userId, "enrol", request);
-    redirect("/setup-2fa");
+    redirect("/verify-email");
   },
 });

@@ -241,3 +241,20 @@ export const ACCOUNT_CODE_MESSAGES = {
   resetRequested: (ttlMinutes: number = ACCOUNT_CODE_TTL_MINUTES.reset_password): string =>
     `If that account exists and its email is verified, we sent it a reset link. It is valid for ${ttlMinutes} minutes.`,
 } as const;
+
+// ---------------------------------------------------------------------------
+// Registration and /verify-email (issue 13, items 1 and 2).
+
+// "Someone tried to register with your address": at most this many to one
+// owner, whatever the IPs, so that the form cannot flood a mailbox.
+export const REGISTRATION_ATTEMPT_NOTICES = { max: 3, windowMs: 60 * MINUTE } as const satisfies WindowLimit;
+export const registrationKeys = {
+  attemptNotices: (userId: string): string => `registration-attempt:account:${userId}`,
+};
+
+export const VERIFY_EMAIL_MESSAGES = {
+  codeSent: (email: string): string =>
+    `We sent a new code to ${email}. It is valid for ${ACCOUNT_CODE_TTL_MINUTES.verify_email} minutes.`,
+  signInForNewCode: "Sign in to get a new code.",
+  nothingToVerify: "There is nothing to verify in this browser. Sign in to continue.",
+} as const;

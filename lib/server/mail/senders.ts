@@ -5,8 +5,10 @@ import * as newSignIn from "@/emails/new-sign-in";
 import * as partialSignIn from "@/emails/partial-sign-in";
 import * as passwordChanged from "@/emails/password-changed";
 import * as recoveryCodeUsed from "@/emails/recovery-code-used";
+import * as registrationAttempt from "@/emails/registration-attempt";
 import * as signInCode from "@/emails/sign-in-code";
 import * as twoFactorChanged from "@/emails/two-factor-changed";
+import * as verifyEmailCode from "@/emails/verify-email-code";
 import * as welcome from "@/emails/welcome";
 import { formatUtcTime } from "@/lib/time-format";
 import { afterResponse } from "../platform/after-response";
@@ -109,4 +111,27 @@ export function noticeTwoFactorChanged(
 
 export function noticeWelcome(user: Recipient): Promise<void> {
   return notice(welcome, user, { appUrl: env.APP_URL });
+}
+
+// --- email verification and registration (issue 13) ---------------------------------
+
+// The code (and link) that proves an address: sent now, the person waits for it.
+export function sendVerificationCodeEmail(
+  to: string,
+  props: verifyEmailCode.VerifyEmailCodeEmailProps,
+): Promise<SendMailResult> {
+  return sendTemplate(verifyEmailCode, to, props);
+}
+
+// A registration of an address that has an account: its owner is told, and
+// the registration awaits it as it awaits a new account's code, so that both
+// answers take the same time.
+export function sendRegistrationAttemptEmail(user: Recipient, context: RequestContext): Promise<SendMailResult> {
+  return sendTemplate(registrationAttempt, user.email, {
+    username: user.username,
+    time: formatUtcTime(new Date()),
+    ip: describeIp(context.ip),
+    signInUrl: new URL("/login", env.APP_URL).toString(),
+    resetUrl: new URL("/forgot-password", env.APP_URL).toString(),
+  });
 }
