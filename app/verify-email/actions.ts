@@ -45,7 +45,12 @@ type Target =
 async function findTarget(account: string | undefined): Promise<Target> {
   const session = await getCurrentSession();
   if (session && !session.user.emailVerifiedAt) {
-    return { kind: "user", userId: session.user.id, email: session.user.email, after: `${PATH}?done=verified` };
+    return {
+      kind: "user",
+      userId: session.user.id,
+      email: session.user.email,
+      after: `${PATH}?done=verified`,
+    };
   }
   const step = await getRegistrationStep();
   if (step?.kind === "account") {
@@ -138,7 +143,10 @@ export const resendVerificationAction = formAction({
     if (!resent.ok) return { message: retryMessage(resent.retryAfterSeconds) };
     const owner = await findUserByIdentifier(email);
     if (owner) {
-      const notice = await claimWindowTry(registrationKeys.attemptNotices(owner.id), REGISTRATION_ATTEMPT_NOTICES);
+      const notice = await claimWindowTry(
+        registrationKeys.attemptNotices(owner.id),
+        REGISTRATION_ATTEMPT_NOTICES,
+      );
       if (notice.ok) await sendRegistrationAttemptEmail(owner, request);
     }
     return { sent: true, message: VERIFY_EMAIL_MESSAGES.codeSent(email) };

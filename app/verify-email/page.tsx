@@ -106,8 +106,8 @@ export default async function VerifyEmailPage({ searchParams }: Props) {
         ) : (
           "Enter the code from the email."
         )}{" "}
-        It is valid for {ACCOUNT_CODE_TTL_MINUTES.verify_email} minutes. Enter it below, or open the link in the
-        email and press Verify email.
+        It is valid for {ACCOUNT_CODE_TTL_MINUTES.verify_email} minutes. Enter it below, or open the link in
+        the email and press Verify email.
       </p>
       <VerifyEmailForm
         code={code}

@@ -90,12 +90,22 @@ describe("registerAction", () => {
   });
 
   it.each([
-    ["verified", { verified: true, twoFactorMethod: null, createdAt: new Date(Date.now() - minutes(25 * 60)) }],
+    [
+      "verified",
+      { verified: true, twoFactorMethod: null, createdAt: new Date(Date.now() - minutes(25 * 60)) },
+    ],
     ["unverified but under 24 hours old", { verified: false, twoFactorMethod: null }],
-    ["unverified with a factor", { verified: false, twoFactorMethod: "totp", createdAt: new Date(Date.now() - minutes(25 * 60)) }],
+    [
+      "unverified with a factor",
+      { verified: false, twoFactorMethod: "totp", createdAt: new Date(Date.now() - minutes(25 * 60)) },
+    ],
   ] as const)("keeps an address whose account is %s", async (_case, state) => {
     const holder = await createAccount(state);
-    await register({ username: uniqueName("taker"), email: holder.email, password: "a long enough passphrase" });
+    await register({
+      username: uniqueName("taker"),
+      email: holder.email,
+      password: "a long enough passphrase",
+    });
     expect(await db.user.findUnique({ where: { id: holder.id } })).not.toBeNull();
     expect(await db.user.count({ where: { email: holder.email } })).toBe(1);
   });

@@ -16,7 +16,10 @@ export async function registerAccount(account: NewAccount, now = new Date()): Pr
   try {
     return await db.$transaction(async (tx): Promise<RegisterResult> => {
       await releaseStaleAddress(account.email, tx, now);
-      const byName = await tx.user.findUnique({ where: { username: account.username }, select: { id: true } });
+      const byName = await tx.user.findUnique({
+        where: { username: account.username },
+        select: { id: true },
+      });
       if (byName) return { ok: false, taken: "username" };
       const byEmail = await tx.user.findUnique({ where: { email: account.email }, select: { id: true } });
       if (byEmail) return { ok: false, taken: "email" };

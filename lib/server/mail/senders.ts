@@ -126,7 +126,10 @@ export function sendVerificationCodeEmail(
 // A registration of an address that has an account: its owner is told, and
 // the registration awaits it as it awaits a new account's code, so that both
 // answers take the same time.
-export function sendRegistrationAttemptEmail(user: Recipient, context: RequestContext): Promise<SendMailResult> {
+export function sendRegistrationAttemptEmail(
+  user: Recipient,
+  context: RequestContext,
+): Promise<SendMailResult> {
   return sendTemplate(registrationAttempt, user.email, {
     username: user.username,
     time: formatUtcTime(new Date()),

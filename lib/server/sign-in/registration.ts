@@ -14,7 +14,12 @@ import { keyedHash } from "../platform/keyed-hash";
 import { claimWindowTry } from "../platform/rate-limit";
 import type { RequestContext } from "../platform/request-context";
 import { ACCOUNT_CODE_LIMITS, ACCOUNT_CODES, accountCodeKeys, LIFETIMES } from "../policy";
-import { challengeCookieName, createChallenge, currentChallengeToken, getPendingChallenge } from "./challenge";
+import {
+  challengeCookieName,
+  createChallenge,
+  currentChallengeToken,
+  getPendingChallenge,
+} from "./challenge";
 
 // The "check your inbox" step between /register and /setup-2fa (DESIGN.md §4
 // "Email verification"), and what binds it to this browser.
@@ -35,8 +40,7 @@ import { challengeCookieName, createChallenge, currentChallengeToken, getPending
 // here, as it does an unverified account.
 
 export type RegistrationStep =
-  | { kind: "account"; userId: string; email: string }
-  | { kind: "decoy"; key: string; email: string };
+  { kind: "account"; userId: string; email: string } | { kind: "decoy"; key: string; email: string };
 
 const addressCookieName = (): string => hostCookieName("registration");
 const addressSignature = (email: string): string => keyedHash("registration-address", email);
@@ -146,7 +150,11 @@ export async function checkDecoyCode(
 
 // "Send a new code" on a decoy: the IP's limit, then the decoy's own
 // "account" limit, as issueVerificationCode claims them; then a new decoy code.
-export async function resendDecoyCode(key: string, ip: string, now = new Date()): Promise<{ ok: true } | Limited> {
+export async function resendDecoyCode(
+  key: string,
+  ip: string,
+  now = new Date(),
+): Promise<{ ok: true } | Limited> {
   const byIp = await claimCodeEmail(null, ip, now);
   if (!byIp.ok) return byIp;
   const byAccount = await claimWindowTry(decoySendKey(key), ACCOUNT_CODE_LIMITS.sendsPerAccount, now);
