@@ -17,7 +17,8 @@ export type SecurityEventType =
   | "password_changed"
   | "email_verified"
   | "email_changed"
-  | "password_reset";
+  | "password_reset"
+  | "registration_attempted";
 
 export const EVENT_LABELS: Record<SecurityEventType, string> = {
   registered: "Account created",
@@ -34,6 +35,7 @@ export const EVENT_LABELS: Record<SecurityEventType, string> = {
   email_verified: "Email address verified",
   email_changed: "Email address changed",
   password_reset: "Password reset by email link",
+  registration_attempted: "Someone tried to register with your email address",
 };
 
 // userId is null for a failed sign-in to a name that has no account. Inside a
