@@ -137,6 +137,6 @@ test("every page follows the light and the dark colour scheme with readable cont
   await check("/login/verify, recovery code");
 
   expect(found).toEqual([]);
-  expect(checked).toHaveLength(32);
+  expect(checked).toHaveLength(34);
   await context.close();
 });

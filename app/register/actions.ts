@@ -7,7 +7,7 @@ import { claimCodeEmail } from "@/lib/server/accounts/account-codes";
 import { registerFormSchema } from "@/lib/server/accounts/common-passwords";
 import { recordSecurityEvent } from "@/lib/server/accounts/events";
 import { hashPassword } from "@/lib/server/accounts/password";
-import { sendRegistrationAttemptEmail, sendVerificationCodeEmail } from "@/lib/server/mail/senders";
+import { sendVerificationCodeEmail } from "@/lib/server/mail/senders";
 import { claimWindowTry } from "@/lib/server/platform/rate-limit";
 import {
   ACCOUNT_CODE_TTL_MINUTES,
@@ -15,12 +15,10 @@ import {
   LIMITS,
   MESSAGES,
   REGISTRATION_ANSWER_FLOOR_MS,
-  REGISTRATION_ATTEMPT_NOTICES,
-  registrationKeys,
   retryMessage,
 } from "@/lib/server/policy";
 import { formAction } from "@/lib/server/sign-in/action";
-import { startAccountStep, startDecoyStep } from "@/lib/server/sign-in/registration";
+import { startAccountStep, startDecoyStep, tellOwner } from "@/lib/server/sign-in/registration";
 import type { FormState } from "@/lib/validations/form-state";
 
 // DESIGN.md §4: a new address gets an unverified account and a code; an
@@ -56,10 +54,7 @@ export const registerAction = formAction({
       await startDecoyStep(email);
       const owner = await findUserByIdentifier(email);
       if (owner) await recordSecurityEvent(owner.id, "registration_attempted", request);
-      const notice = owner
-        ? await claimWindowTry(registrationKeys.attemptNotices(owner.id), REGISTRATION_ATTEMPT_NOTICES)
-        : { ok: false };
-      if (owner && notice.ok) await sendRegistrationAttemptEmail(owner, request);
+      if (owner) await tellOwner(owner, request);
     }
     // The paths do similar work but not the same writes: both answer no
     // sooner than a floor above either's usual time (measured in

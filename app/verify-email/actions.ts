@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { findUserByIdentifier, getUserById } from "@/lib/server/accounts/accounts";
 import { type CodeCheck } from "@/lib/server/accounts/account-codes";
@@ -9,14 +10,11 @@ import {
   pendingCodeAddress,
   verifyEmailCode,
 } from "@/lib/server/accounts/email-verification";
-import { sendRegistrationAttemptEmail, sendVerificationCodeEmail } from "@/lib/server/mail/senders";
-import { claimWindowTry } from "@/lib/server/platform/rate-limit";
+import { sendVerificationCodeEmail } from "@/lib/server/mail/senders";
 import type { RequestContext } from "@/lib/server/platform/request-context";
 import {
   ACCOUNT_CODE_MESSAGES,
   ACCOUNT_CODE_TTL_MINUTES,
-  REGISTRATION_ATTEMPT_NOTICES,
-  registrationKeys,
   retryMessage,
   VERIFY_EMAIL_MESSAGES,
 } from "@/lib/server/policy";
@@ -25,6 +23,7 @@ import {
   checkDecoyCode,
   getRegistrationStep,
   resendDecoyCode,
+  tellOwner,
   type RegistrationStep,
 } from "@/lib/server/sign-in/registration";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
@@ -95,6 +94,8 @@ export const verifyEmailAction = formAction({
     if (target.kind === "decoy") return refusal(await checkDecoyCode(target.step.key, code));
     const verdict = await verifyEmailCode(target.userId, "verify_email", code, request);
     if (!verdict.ok) return refusal(verdict);
+    // The header too (the layout): it names the account once its setup begins.
+    revalidatePath("/", "layout");
     redirect(target.kind === "user" ? target.after : `${PATH}?done=verified`);
   },
 });
@@ -142,13 +143,7 @@ export const resendVerificationAction = formAction({
     const resent = await resendDecoyCode(key, request.ip);
     if (!resent.ok) return { message: retryMessage(resent.retryAfterSeconds) };
     const owner = await findUserByIdentifier(email);
-    if (owner) {
-      const notice = await claimWindowTry(
-        registrationKeys.attemptNotices(owner.id),
-        REGISTRATION_ATTEMPT_NOTICES,
-      );
-      if (notice.ok) await sendRegistrationAttemptEmail(owner, request);
-    }
+    if (owner) await tellOwner(owner, request);
     return { sent: true, message: VERIFY_EMAIL_MESSAGES.codeSent(email) };
   },
 });

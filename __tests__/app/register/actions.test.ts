@@ -101,6 +101,7 @@ describe("registerAction", () => {
     ],
   ] as const)("keeps an address whose account is %s", async (_case, state) => {
     const holder = await createAccount(state);
+    const sent = watchOutbox();
     await register({
       username: uniqueName("taker"),
       email: holder.email,
@@ -108,6 +109,9 @@ describe("registerAction", () => {
     });
     expect(await db.user.findUnique({ where: { id: holder.id } })).not.toBeNull();
     expect(await db.user.count({ where: { email: holder.email } })).toBe(1);
+    // An account that proved nothing yet is sent nothing but verification codes.
+    const proved = state.verified || state.twoFactorMethod !== null;
+    expect(sent().map((mail) => mail.to)).toEqual(proved ? [holder.email] : []);
   });
 
   it("takes over the address of an unverified, factorless account older than 24 hours", async () => {

@@ -3,7 +3,7 @@ import { loginAction } from "@/app/login/actions";
 import { registerAction } from "@/app/register/actions";
 import { confirmSetupAction, sendSetupEmailCodeAction } from "@/app/setup-2fa/actions";
 import { resendVerificationAction, verifyEmailAction } from "@/app/verify-email/actions";
-import { verificationCodeIn, wrongCodeFor } from "@/__tests__/kit/account-codes";
+import { markEmailVerified, verificationCodeIn, wrongCodeFor } from "@/__tests__/kit/account-codes";
 import { freshIp, uniqueName } from "@/__tests__/kit/names";
 import { watchOutbox } from "@/__tests__/kit/outbox";
 import { browser, form, runAction } from "@/__tests__/kit/request-scope";
@@ -110,6 +110,7 @@ describe("verifyEmailAction for a registration", () => {
 describe("the decoy step of a taken address", () => {
   it("answers every code as wrong, counting down to void, and resends within the same limits", async () => {
     const owner = await registered();
+    await markEmailVerified(owner.username);
     const { user, mails } = await registered(owner.address);
     expect(user).toBeNull();
     expect(mails.map((mail) => mail.to)).toEqual([owner.address]);
@@ -126,7 +127,6 @@ describe("the decoy step of a taken address", () => {
     expect((await verify({ code: owner.code })).result).toEqual({ errors: { code: [wrongCode(4)] } });
     expect((await resend()).result).toMatchObject({ sent: true });
     expect((await resend()).result).toEqual({ message: "Too many attempts. Try again in 15 minutes." });
-    expect((await db.user.findUniqueOrThrow({ where: { email: owner.address } })).emailVerifiedAt).toBeNull();
   });
 });
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import type { User } from "@prisma/client";
 import { cookies } from "next/headers";
 import { COOKIE_ATTRIBUTES, hostCookieName } from "@/lib/auth/cookie-attributes";
 import {
@@ -13,7 +14,15 @@ import { db } from "../platform/db";
 import { keyedHash } from "../platform/keyed-hash";
 import { claimWindowTry } from "../platform/rate-limit";
 import type { RequestContext } from "../platform/request-context";
-import { ACCOUNT_CODE_LIMITS, ACCOUNT_CODES, accountCodeKeys, LIFETIMES } from "../policy";
+import { sendRegistrationAttemptEmail } from "../mail/senders";
+import {
+  ACCOUNT_CODE_LIMITS,
+  ACCOUNT_CODES,
+  accountCodeKeys,
+  LIFETIMES,
+  REGISTRATION_ATTEMPT_NOTICES,
+  registrationKeys,
+} from "../policy";
 import {
   challengeCookieName,
   createChallenge,
@@ -163,4 +172,19 @@ export async function resendDecoyCode(
   }
   await newDecoyCode(key, now);
   return { ok: true };
+}
+
+// The owner of a taken address is told, at most 3 times an hour; an account
+// that never proved anything (unverified, no factor: DESIGN.md §4) is sent
+// nothing but verification codes, so it is not.
+export async function tellOwner(
+  owner: Pick<User, "id" | "username" | "email" | "emailVerifiedAt" | "twoFactorMethod">,
+  context: RequestContext,
+): Promise<void> {
+  if (!owner.emailVerifiedAt && !owner.twoFactorMethod) return;
+  const notice = await claimWindowTry(
+    registrationKeys.attemptNotices(owner.id),
+    REGISTRATION_ATTEMPT_NOTICES,
+  );
+  if (notice.ok) await sendRegistrationAttemptEmail(owner, context);
 }
