@@ -69,11 +69,17 @@ export default async function VerifyEmailPage({ searchParams }: Props) {
 
   let address: string | null = null;
   let canResend = true;
+  let noCodeYet = false;
   if (changing) {
     if (!session) redirect(`/login?callbackUrl=${encodeURIComponent("/verify-email?purpose=change_email")}`);
     address = await orUnavailablePage(pendingCodeAddress(session.user.id, "change_email"), "/verify-email");
   } else if (session && !session.user.emailVerifiedAt) {
     address = session.user.email;
+    // Asked from the settings page: no code may have been sent yet.
+    noCodeYet = !(await orUnavailablePage(
+      pendingCodeAddress(session.user.id, "verify_email"),
+      "/verify-email",
+    ));
   } else {
     const step = await orUnavailablePage(getRegistrationStep(), "/verify-email");
     if (step) address = step.email;
@@ -98,7 +104,12 @@ export default async function VerifyEmailPage({ searchParams }: Props) {
   return (
     <Card title="Verify your email">
       <p className="text-slate-600">
-        {address ? (
+        {address && noCodeYet ? (
+          <>
+            Press Send a new code, and we email a code to{" "}
+            <span className="font-medium text-slate-900">{address}</span>.
+          </>
+        ) : address ? (
           <>
             Check your inbox: we emailed a code to{" "}
             <span className="font-medium text-slate-900">{address}</span>.

@@ -8,6 +8,10 @@ import { freshIp, uniqueName } from "@/__tests__/kit/names";
 import { watchOutbox } from "@/__tests__/kit/outbox";
 import { browser, form, runAction } from "@/__tests__/kit/request-scope";
 import { db } from "@/lib/server/platform/db";
+import { startEmailChange } from "@/lib/server/accounts/email-change";
+import { signInFully } from "@/__tests__/kit/attacker";
+import { Browser } from "@/__tests__/kit/browsers";
+import { createEnrolledUser } from "@/__tests__/kit/users";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
@@ -157,5 +161,37 @@ describe("an unverified account reaches nothing but /verify-email", () => {
     await runAction(() => sendSetupEmailCodeAction());
     await resend();
     expect(new Set(sent().map((mail) => mail.subject))).toEqual(new Set(["Confirm your email address"]));
+  });
+});
+
+describe("verifyEmailAction for a signed-in user", () => {
+  it("verifies a legacy account's address with a code it asked for, signed in", async () => {
+    const user = await createEnrolledUser();
+    const visitor = new Browser(freshIp());
+    await signInFully(visitor, user);
+    const sent = watchOutbox();
+    const asked = await visitor.run(() => runAction(() => resendVerificationAction({}, form({}))));
+    expect(asked.result).toEqual({
+      sent: true,
+      message: `We sent a new code to ${user.email}. It is valid for 15 minutes.`,
+    });
+    const code = verificationCodeIn(sent()[0].text);
+    const done = await visitor.run(() => runAction(() => verifyEmailAction({}, form({ code }))));
+    expect(done.redirectedTo).toBe("/verify-email?done=verified");
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).emailVerifiedAt).not.toBeNull();
+  });
+
+  it("confirms an email change with purpose=change_email, and refuses a wrong code with tries left", async () => {
+    const user = await createEnrolledUser();
+    const visitor = new Browser(freshIp());
+    await signInFully(visitor, user);
+    const newEmail = `${uniqueName("new")}@example.test`;
+    const started = await startEmailChange(user.id, newEmail, freshIp());
+    if (!started.ok) throw new Error("could not start the change");
+    const post = (code: string) =>
+      visitor.run(() => runAction(() => verifyEmailAction({}, form({ code, purpose: "change_email" }))));
+    expect((await post(wrongCodeFor(started.code))).result).toEqual({ errors: { code: [wrongCode(4)] } });
+    expect((await post(started.code)).redirectedTo).toBe("/verify-email?done=changed");
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(newEmail);
   });
 });
