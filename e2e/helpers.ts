@@ -41,10 +41,29 @@ export async function submitRegistration(page: Page, user: NewUser): Promise<voi
   await page.getByRole("button", { name: "Create account" }).click();
 }
 
-// Registers through the UI, up to the enrolment page.
+// The verification email's code (8 letters and digits on a line of its own)
+// and link, in the newest one to `to` since `since`.
+export async function emailedVerification(
+  to: string,
+  since: number,
+): Promise<{ code: string; link: string }> {
+  const mail = await waitForMail(to, "Confirm your email address", since);
+  const code = /^\s*([ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8})\s*$/m.exec(mail.text)?.[1] ?? "";
+  const link = /https?:\/\/\S+\/verify-email\?\S+/.exec(mail.text)?.[0] ?? "";
+  rememberSecret("verification code", code);
+  return { code, link };
+}
+
+// Registers through the UI, proves the address with the emailed code, up to
+// the enrolment page.
 export async function register(page: Page, user: NewUser): Promise<void> {
   await page.goto("/register");
+  const since = Date.now();
   await submitRegistration(page, user);
+  await expect(page).toHaveURL(/\/verify-email$/);
+  const { code } = await emailedVerification(user.email, since);
+  await page.getByLabel("Verification code").fill(code);
+  await page.getByRole("button", { name: "Verify email" }).click();
   await expect(page).toHaveURL(/\/setup-2fa$/);
 }
 

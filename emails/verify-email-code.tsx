@@ -2,10 +2,6 @@ import { Link, Text } from "@react-email/components";
 import type { CSSProperties, ReactElement } from "react";
 import { EmailLayout, link, muted, text } from "./components/layout";
 
-// Proves the account's own address (DESIGN.md §4 "Email verification"): sent
-// when an account from before verification asks for it in settings. Named as
-// on h8's branch (the registration's verification email), so that the merge
-// keeps one template.
 export type VerifyEmailCodeEmailProps = {
   username: string;
   code: string;
@@ -16,27 +12,38 @@ export type VerifyEmailCodeEmailProps = {
 // Never the code: subjects show on lock screens and in mail server logs.
 export const subject = "Confirm your email address";
 
-export default function VerifyEmailCodeEmail(props: VerifyEmailCodeEmailProps): ReactElement {
+// DESIGN.md §7: the code on a line of its own, and a link carrying it. The
+// link opens /verify-email with the code filled in; the person presses
+// "Verify email" there (a link that verified on opening would be used by
+// the mail scanners that open every link).
+export default function VerifyEmailCodeEmail({
+  username,
+  code,
+  link: url,
+  expiresInMinutes,
+}: VerifyEmailCodeEmailProps): ReactElement {
   return (
-    <EmailLayout preview="Your code to verify your email address" username={props.username}>
-      <Text style={text}>Enter this code to verify your email address:</Text>
-      <Text style={codeStyle}>{props.code}</Text>
+    <EmailLayout preview="Your code to confirm this address" username={username}>
+      <Text style={text}>Enter this code on the &quot;Verify your email&quot; page:</Text>
+      <Text style={codeStyle}>{code}</Text>
       <Text style={text}>
         Or open this link and press Verify email:{" "}
-        <Link href={props.link} style={link}>
-          {props.link}
+        <Link href={url} style={link}>
+          {url}
         </Link>
       </Text>
-      <Text style={text}>The code is valid for {props.expiresInMinutes} minutes and works once.</Text>
-      <Text style={muted}>If you did not ask for this, you can ignore this email.</Text>
+      <Text style={text}>
+        The code is valid for {expiresInMinutes} minutes and works once. Never share it with anyone.
+      </Text>
+      <Text style={muted}>If you did not create an account, ignore this email: nothing else happens.</Text>
     </EmailLayout>
   );
 }
 
 VerifyEmailCodeEmail.PreviewProps = {
   username: "ada",
-  code: "K7WQ4MZP",
-  link: "http://localhost:3000/verify-email?account=cm0example&code=K7WQ4MZP",
+  code: "K7QF2MXA",
+  link: "http://localhost:3000/verify-email?account=clx0example&code=K7QF2MXA",
   expiresInMinutes: 15,
 } satisfies VerifyEmailCodeEmailProps;
 

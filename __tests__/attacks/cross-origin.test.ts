@@ -133,6 +133,7 @@ describe("cross-site form posts (CSRF)", () => {
 
   it.each([
     "/register",
+    "/verify-email",
     "/login",
     "/login/verify",
     "/setup-2fa",

@@ -40,6 +40,7 @@ import {
 } from "./fuzz-kit";
 import { fuzzingSuite } from "./fuzzing-suite";
 
+import { markEmailVerified } from "@/__tests__/kit/account-codes";
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 fuzzingSuite("fuzz-account");
 
@@ -88,6 +89,8 @@ beforeAll(async () => {
     passwordHash: await hashPassword(`pass-${name}-words`),
   });
   if (!registered.ok) throw new Error("could not register the enrolling account");
+  // Its address proven, so that the setup actions take its posts.
+  await markEmailVerified(name);
   enrolling = { id: registered.userId };
   member = await createEnrolledUser();
   signedIn = new Browser(nextIp());

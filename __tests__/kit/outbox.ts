@@ -20,8 +20,8 @@ function read(folder: string): OutboxMail {
   };
 }
 
-function folders(): string[] {
-  const outbox = path.resolve(process.env.MAIL_OUTBOX_DIR as string);
+function folders(dir: string): string[] {
+  const outbox = path.resolve(dir);
   if (!fs.existsSync(outbox)) return [];
   return fs
     .readdirSync(outbox)
@@ -31,10 +31,11 @@ function folders(): string[] {
 
 // Call before the work; the returned function lists what was written since,
 // oldest first.
-export function watchOutbox(): () => OutboxMail[] {
-  const before = new Set(folders());
+// `dir`: another outbox than this worker's (a `next start` of the kit's).
+export function watchOutbox(dir = process.env.MAIL_OUTBOX_DIR as string): () => OutboxMail[] {
+  const before = new Set(folders(dir));
   return () =>
-    folders()
+    folders(dir)
       .filter((folder) => !before.has(folder))
       .map(read);
 }

@@ -77,7 +77,8 @@ export async function loginAction(previous: FormState, formData: FormData): Prom
       const forgetTries = [resetTries(failuresKey), releaseWindowTry(ipKey)];
       if (!user.twoFactorMethod) {
         await createChallenge(user.id, "enrol", request, forgetTries);
-        redirect("/setup-2fa");
+        // DESIGN.md §4: an unverified account proves its address before anything else.
+        redirect(user.emailVerifiedAt ? "/setup-2fa" : "/verify-email");
       }
       await createChallenge(user.id, "signin", request, forgetTries);
       const callbackUrl = safeCallbackPath(formValue(formData, "callbackUrl"));

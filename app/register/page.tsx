@@ -13,7 +13,8 @@ export default async function RegisterPage() {
       <div className="space-y-1">
         <h1 className="text-2xl font-bold">Create an account</h1>
         <p className="text-sm text-slate-600">
-          Next you will set up a second factor: an authenticator app, or codes sent to your email.
+          Next you will confirm your email address with a code we send to it, then set up a second factor: an
+          authenticator app, or codes sent to your email.
         </p>
       </div>
       <RegisterForm />

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { SubmitButton } from "@/app/_components/form";
 import { getUserById } from "@/lib/server/accounts/accounts";
 import { getPendingChallenge } from "@/lib/server/sign-in/challenge";
+import { getRegistrationStep } from "@/lib/server/sign-in/registration";
 import { hasActiveEmailCode } from "@/lib/server/factors/email-codes";
 import { maskEmail } from "@/lib/server/factors/email-sign-in";
 import { env } from "@/lib/server/platform/env";
@@ -36,7 +38,10 @@ export default async function SetupTwoFactorPage({ searchParams }: Props) {
   const params = await searchParams;
   const challenge = await orUnavailablePage(getPendingChallenge("enrol"), "/setup-2fa");
   const user = challenge ? await orUnavailablePage(getUserById(challenge.userId), "/setup-2fa") : null;
+  // DESIGN.md §4: the address first. A decoy registration step goes there too.
+  if (!challenge && (await orUnavailablePage(getRegistrationStep(), "/setup-2fa"))) redirect("/verify-email");
   if (!challenge || !user) return <Expired />;
+  if (!challenge.verified && !user.emailVerifiedAt && !user.twoFactorMethod) redirect("/verify-email");
 
   // The codes screen: nothing on it leads away but Continue (and copy or
   // download); rendered here, so it needs no JavaScript and survives a reload.

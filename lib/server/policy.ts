@@ -247,3 +247,25 @@ export const ACCOUNT_CODE_MESSAGES = {
 export const EMAIL_SETTINGS_MESSAGES = {
   alreadyVerified: "Your email address is already verified.",
 } as const;
+
+// ---------------------------------------------------------------------------
+// Registration and /verify-email (issue 13, items 1 and 2).
+
+// "Someone tried to register with your address": at most this many to one
+// owner, whatever the IPs, so that the form cannot flood a mailbox.
+export const REGISTRATION_ATTEMPT_NOTICES = { max: 3, windowMs: 60 * MINUTE } as const satisfies WindowLimit;
+export const registrationKeys = {
+  attemptNotices: (userId: string): string => `registration-attempt:account:${userId}`,
+};
+
+// A registration that passed its checks answers no sooner than this, whether
+// the address was new or taken (app/register/actions.ts). Both usually take
+// 40 to 110 ms on 2 busy cores.
+export const REGISTRATION_ANSWER_FLOOR_MS = 250;
+
+export const VERIFY_EMAIL_MESSAGES = {
+  codeSent: (email: string): string =>
+    `We sent a new code to ${email}. It is valid for ${ACCOUNT_CODE_TTL_MINUTES.verify_email} minutes.`,
+  signInForNewCode: "Sign in to get a new code.",
+  nothingToVerify: "There is nothing to verify in this browser. Sign in to continue.",
+} as const;

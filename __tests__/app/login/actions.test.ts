@@ -243,6 +243,8 @@ describe("loginAction", () => {
         username,
         email: `${username}@example.test`,
         passwordHash: await hashPassword("half enrolled pw"),
+        // Its address proven: an unverified one goes to /verify-email (__tests__/app/verify-email).
+        emailVerifiedAt: new Date(),
       },
     });
     const { redirectedTo } = await login({ identifier: username, password: "half enrolled pw" });

@@ -7,6 +7,7 @@ import { getPendingChallenge } from "@/lib/server/sign-in/challenge";
 import { db } from "@/lib/server/platform/db";
 import { getEnrolmentSecret, getShownRecoveryCodes } from "@/lib/server/factors/enrolment";
 import { freshIp } from "@/__tests__/kit/names";
+import { markEmailVerified } from "@/__tests__/kit/account-codes";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
 // revalidatePath needs Next's request store, which jest has not: the browser suite sees its effect.
@@ -21,6 +22,7 @@ async function registered(): Promise<{ userId: string; secret: string }> {
       form({ username: name, email: `${name}@example.test`, password: "a long enough passphrase" }),
     ),
   );
+  await markEmailVerified(name);
   const user = await db.user.findUniqueOrThrow({ where: { username: name } });
   const challenge = await getPendingChallenge("enrol");
   return { userId: user.id, secret: (await getEnrolmentSecret(challenge!.id))! };

@@ -4,6 +4,9 @@ import { startTestApp, type AppServer } from "@/__tests__/kit/next-server";
 import { currentCode, uniqueName } from "@/__tests__/kit/users";
 import { openFreshDatabase } from "@/__tests__/attacks/fuzz-kit";
 import { freshIp } from "@/__tests__/kit/names";
+import { verificationCodeIn } from "@/__tests__/kit/account-codes";
+import { watchOutbox } from "@/__tests__/kit/outbox";
+import path from "node:path";
 
 // Enrolment as a browser without JavaScript does it, against a real `next
 // start`: plain form posts, and only what the server rendered.
@@ -11,6 +14,7 @@ const databaseUrl = openFreshDatabase("setup-no-js");
 jest.setTimeout(600_000);
 
 let app: AppServer;
+const outbox = path.join(process.env.JEST_RUN_DIR as string, "outbox-setup-no-js");
 
 beforeAll(async () => {
   app = await startTestApp({ databaseUrl, outbox: "outbox-setup-no-js" });
@@ -23,12 +27,16 @@ afterAll(async () => {
 async function registered(): Promise<{ browser: Browser; username: string; secret: string }> {
   const browser = newBrowser(app.origin, freshIp());
   const username = uniqueName("nojs");
+  const sent = watchOutbox(outbox);
   const created = await submitForm(browser, "/register", 'name="username"', {
     username,
     email: `${username}@example.test`,
     password: "a long enough passphrase",
   });
-  expect(created.location).toBe("/setup-2fa");
+  expect(created.location).toBe("/verify-email");
+  const code = verificationCodeIn(sent()[0].text);
+  const verified = await submitForm(browser, "/verify-email", 'name="code"', { code });
+  expect(verified.location).toBe("/setup-2fa");
   const page = await getPage(browser, "/setup-2fa");
   const key = /data-testid="setup-key"[^>]*>([^<]+)</.exec(page.html)?.[1] ?? "";
   return { browser, username, secret: key.replace(/\s/g, "") };

@@ -1,18 +1,33 @@
 import "server-only";
 import { Prisma, type User } from "@prisma/client";
 import { endPendingSignIns } from "../sign-in/challenge";
+import { releaseStaleAddress } from "./address-hold";
 import { db } from "../platform/db";
 
 export type NewAccount = { username: string; email: string; passwordHash: string };
 export type RegisterResult = { ok: true; userId: string } | { ok: false; taken: "username" | "email" };
 
 // The account has no TOTP secret until an enrolment confirms one: each
-// enrolment challenge makes its own (challenge.ts).
-export async function registerAccount(account: NewAccount): Promise<RegisterResult> {
+// enrolment challenge makes its own (challenge.ts). It starts unverified; in
+// the same transaction an unverified, factorless account that held the
+// address for more than 24 hours gives it up (address-hold.ts). A taken
+// username is checked before a taken address, so that a name is always said.
+export async function registerAccount(account: NewAccount, now = new Date()): Promise<RegisterResult> {
   try {
-    const user = await db.user.create({ data: account, select: { id: true } });
-    return { ok: true, userId: user.id };
+    return await db.$transaction(async (tx): Promise<RegisterResult> => {
+      await releaseStaleAddress(account.email, tx, now);
+      const byName = await tx.user.findUnique({
+        where: { username: account.username },
+        select: { id: true },
+      });
+      if (byName) return { ok: false, taken: "username" };
+      const byEmail = await tx.user.findUnique({ where: { email: account.email }, select: { id: true } });
+      if (byEmail) return { ok: false, taken: "email" };
+      const user = await tx.user.create({ data: account, select: { id: true } });
+      return { ok: true, userId: user.id };
+    });
   } catch (error) {
+    // Two registrations of one name or address at once: the database decides.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       const target = JSON.stringify(error.meta?.target ?? "");
       if (target.includes("email")) return { ok: false, taken: "email" };

@@ -65,3 +65,15 @@ export async function isEmailVerified(userId: string): Promise<boolean> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { emailVerifiedAt: true } });
   return Boolean(user?.emailVerifiedAt);
 }
+
+// The address the account's newest unused code of `purpose` was sent to
+// (for "change_email", the new address waiting for its code; expired or
+// voided codes count, so that "Send a new code" can replace them), or null.
+export async function pendingCodeAddress(userId: string, purpose: CodePurpose): Promise<string | null> {
+  const row = await db.accountCode.findFirst({
+    where: { userId, purpose, consumedAt: null },
+    orderBy: { createdAt: "desc" },
+    select: { email: true },
+  });
+  return row?.email ?? null;
+}

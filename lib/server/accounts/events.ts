@@ -18,7 +18,8 @@ export type SecurityEventType =
   | "email_verified"
   | "email_changed"
   | "email_change_requested"
-  | "password_reset";
+  | "password_reset"
+  | "registration_attempted";
 
 export const EVENT_LABELS: Record<SecurityEventType, string> = {
   registered: "Account created",
@@ -36,6 +37,7 @@ export const EVENT_LABELS: Record<SecurityEventType, string> = {
   email_changed: "Email address changed",
   email_change_requested: "Email change started",
   password_reset: "Password reset by email link",
+  registration_attempted: "Someone tried to register with your email address",
 };
 
 // userId is null for a failed sign-in to a name that has no account. Inside a

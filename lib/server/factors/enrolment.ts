@@ -39,8 +39,14 @@ export async function getShownRecoveryCodes(challengeId: string): Promise<string
 export async function getSetupInProgress(): Promise<{ username: string; verified: boolean } | null> {
   const challenge = await getPendingChallenge("enrol");
   if (!challenge) return null;
-  const user = await db.user.findUnique({ where: { id: challenge.userId }, select: { username: true } });
-  return user ? { username: user.username, verified: challenge.verified } : null;
+  const user = await db.user.findUnique({
+    where: { id: challenge.userId },
+    select: { username: true, emailVerifiedAt: true, twoFactorMethod: true },
+  });
+  // Still proving its address (/verify-email): no setup yet, and nothing
+  // that a registration of a taken address (a decoy step) would not show.
+  if (!user || (!user.emailVerifiedAt && !user.twoFactorMethod)) return null;
+  return { username: user.username, verified: challenge.verified };
 }
 
 // One transaction, every write conditional: the account still has no factor,

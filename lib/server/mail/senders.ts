@@ -7,6 +7,7 @@ import * as newSignIn from "@/emails/new-sign-in";
 import * as partialSignIn from "@/emails/partial-sign-in";
 import * as passwordChanged from "@/emails/password-changed";
 import * as recoveryCodeUsed from "@/emails/recovery-code-used";
+import * as registrationAttempt from "@/emails/registration-attempt";
 import * as signInCode from "@/emails/sign-in-code";
 import * as twoFactorChanged from "@/emails/two-factor-changed";
 import * as verifyEmailCode from "@/emails/verify-email-code";
@@ -124,7 +125,8 @@ export function sendEmailChangeCode(
   return sendTemplate(emailChangeCode, to, props);
 }
 
-// A code proving the account's own address (the link from verificationLink).
+// The code (and link) that proves the account's own address: sent now, the
+// person waits for it (the link from verificationLink).
 export function sendVerificationCodeEmail(
   to: string,
   props: verifyEmailCode.VerifyEmailCodeEmailProps,
@@ -143,4 +145,20 @@ export function noticeEmailChanged(
     { username: change.username, email: change.previousEmail },
     { ...seenWithBrowser(context), newEmail: maskEmail(change.email) },
   );
+}
+
+// A registration of an address that has an account: its owner is told, and
+// the registration awaits it as it awaits a new account's code, so that both
+// answers take the same time.
+export function sendRegistrationAttemptEmail(
+  user: Recipient,
+  context: RequestContext,
+): Promise<SendMailResult> {
+  return sendTemplate(registrationAttempt, user.email, {
+    username: user.username,
+    time: formatUtcTime(new Date()),
+    ip: describeIp(context.ip),
+    signInUrl: new URL("/login", env.APP_URL).toString(),
+    resetUrl: new URL("/forgot-password", env.APP_URL).toString(),
+  });
 }

@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import type { z } from "zod";
 import { fieldErrors } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
+import { db } from "../platform/db";
 import type { RateLimitVerdict } from "../platform/rate-limit";
 import { getRequestContext, type RequestContext } from "../platform/request-context";
 import { orUnavailableForm, orUnavailablePage } from "../platform/unavailable";
@@ -47,6 +48,14 @@ export type FormAction<S, Z> = Z extends z.ZodType
   ? (previous: S, formData: FormData) => Promise<S>
   : (previous?: S, formData?: FormData) => Promise<S>;
 
+async function awaitsVerification(userId: string): Promise<boolean> {
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { emailVerifiedAt: true, twoFactorMethod: true },
+  });
+  return user !== null && user.emailVerifiedAt === null && user.twoFactorMethod === null;
+}
+
 // null: an enrolment guard that refused (the form says so); the other guards redirect.
 async function pass<G extends GuardName>(guard: G, path: string): Promise<Guarded[G] | null> {
   // Each branch returns its own guard's shape; TypeScript cannot narrow G.
@@ -63,7 +72,10 @@ async function pass<G extends GuardName>(guard: G, path: string): Promise<Guarde
   }
   if (guard === "enrol") {
     const challenge = await getPendingChallenge("enrol");
-    return challenge && !challenge.verified ? passed({ challenge }) : null;
+    if (!challenge || challenge.verified) return null;
+    // DESIGN.md §4: a factorless account whose address is unverified reaches nothing but /verify-email.
+    if (await awaitsVerification(challenge.userId)) redirect("/verify-email");
+    return passed({ challenge });
   }
   return passed({});
 }

@@ -16,6 +16,8 @@ import { db } from "@/lib/server/platform/db";
 import { decryptSecret, encryptSecret } from "@/lib/server/platform/encryption";
 import { createChallenge, getPendingChallenge } from "@/lib/server/sign-in/challenge";
 
+import { markEmailVerified } from "@/__tests__/kit/account-codes";
+
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/browsers").nextHeaders);
 
 async function newAccount(): Promise<{ userId: string; username: string }> {
@@ -120,6 +122,7 @@ describe("enableEmailSecondFactor", () => {
 describe("getSetupInProgress", () => {
   it("names the account this browser is enrolling, and nothing for a browser without one", async () => {
     const { userId, username } = await newAccount();
+    await markEmailVerified(username);
     browser.reset(freshIp());
     expect(await getSetupInProgress()).toBeNull();
     await createChallenge(userId, "enrol", { ip: browser.ip, userAgent: "jest" });
@@ -127,6 +130,13 @@ describe("getSetupInProgress", () => {
     const challenge = await getPendingChallenge("enrol");
     expect(challenge?.userId).toBe(userId);
     browser.reset(freshIp());
+    expect(await getSetupInProgress()).toBeNull();
+  });
+
+  it("names no setup while the account still proves its address", async () => {
+    const { userId } = await newAccount();
+    browser.reset(freshIp());
+    await createChallenge(userId, "enrol", { ip: browser.ip, userAgent: "jest" });
     expect(await getSetupInProgress()).toBeNull();
   });
 });
