@@ -4,6 +4,8 @@ import * as accessToken from "@/emails/access-token";
 import * as newSignIn from "@/emails/new-sign-in";
 import * as partialSignIn from "@/emails/partial-sign-in";
 import * as passwordChanged from "@/emails/password-changed";
+import * as passwordReset from "@/emails/password-reset";
+import * as passwordResetDone from "@/emails/password-reset-done";
 import * as recoveryCodeUsed from "@/emails/recovery-code-used";
 import * as signInCode from "@/emails/sign-in-code";
 import * as twoFactorChanged from "@/emails/two-factor-changed";
@@ -109,4 +111,22 @@ export function noticeTwoFactorChanged(
 
 export function noticeWelcome(user: Recipient): Promise<void> {
   return notice(welcome, user, { appUrl: env.APP_URL });
+}
+
+// --- password reset (after the response) -------------------------------------------
+
+// The reset link goes after the response too, so that /forgot-password
+// answers in the same time whether or not a link went out (DESIGN.md §4).
+export function noticePasswordResetLink(
+  user: Recipient,
+  context: RequestContext,
+  link: string,
+  expiresInMinutes: number,
+): Promise<void> {
+  const { time, ip, browser } = seenWithBrowser(context);
+  return notice(passwordReset, user, { link, expiresInMinutes, time, ip, browser });
+}
+
+export function noticePasswordResetDone(user: Recipient, context: RequestContext): Promise<void> {
+  return notice(passwordResetDone, user, seenWithBrowser(context));
 }
