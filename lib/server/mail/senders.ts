@@ -113,18 +113,26 @@ export function noticeWelcome(user: Recipient): Promise<void> {
   return notice(welcome, user, { appUrl: env.APP_URL });
 }
 
-// --- password reset (after the response) -------------------------------------------
+// --- password reset ---------------------------------------------------------------
 
-// The reset link goes after the response too, so that /forgot-password
-// answers in the same time whether or not a link went out (DESIGN.md §4).
-export function noticePasswordResetLink(
+// The reset link. Its caller (/forgot-password) runs the whole issuance
+// after the response, so that the answer takes the same time whether or not
+// a link went out (DESIGN.md §4); this send is awaited inside that work.
+export function sendPasswordResetLink(
   user: Recipient,
   context: RequestContext,
   link: string,
   expiresInMinutes: number,
-): Promise<void> {
+): Promise<SendMailResult> {
   const { time, ip, browser } = seenWithBrowser(context);
-  return notice(passwordReset, user, { link, expiresInMinutes, time, ip, browser });
+  return sendTemplate(passwordReset, user.email, {
+    username: user.username,
+    link,
+    expiresInMinutes,
+    time,
+    ip,
+    browser,
+  });
 }
 
 export function noticePasswordResetDone(user: Recipient, context: RequestContext): Promise<void> {
