@@ -30,7 +30,8 @@ async function linkFor(userId: string): Promise<string> {
 describe("/reset-password", () => {
   it("says plainly that a bad or expired link cannot be used, with a way to ask again", async () => {
     const browser = new Browser(freshIp());
-    for (const params of [{}, { token: "forged" }]) {
+    const cases: Record<string, string>[] = [{}, { token: "forged" }];
+    for (const params of cases) {
       const html = await load(browser, params);
       expect(html).toContain("This reset link is not valid or was already used. Ask for a new one.");
       expect(html).toContain('href="/forgot-password"');
