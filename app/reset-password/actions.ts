@@ -41,7 +41,7 @@ const linkMessage = (refusal: ResetRefusal): string =>
 // Step 1 (ASVS 6.4.3): the account's second factor before any new password.
 // A wrong code counts against the same per-account limit as the sign-in's
 // codes (`code:<subject>`, LIMITS.codesPerAccount), claimed before the check.
-export const resetFactorAction = formAction({
+const resetFactorHandler = formAction({
   guard: "none",
   path: "/reset-password",
   schema: resetFactorSchema,
@@ -93,7 +93,7 @@ export const resetFactorAction = formAction({
 // Step 2: the new password, under the registration rules and not the
 // current one, in the browser that proved the factor. completeReset ends
 // every session, access token and pending sign-in; it never signs in.
-export const resetPasswordAction = formAction({
+const resetPasswordHandler = formAction({
   guard: "none",
   path: "/reset-password",
   schema: resetTokenFormSchema,
@@ -123,3 +123,14 @@ export const resetPasswordAction = formAction({
     redirect("/login?reset=1");
   },
 });
+
+// Exported as declared functions: Next.js names an action by an id that
+// encodes the parameters it declares, which middleware checks posts against
+// (lib/auth/form-posts.ts); a wrapper's result would declare none.
+export async function resetFactorAction(previous: FormState, formData: FormData): Promise<FormState> {
+  return resetFactorHandler(previous, formData);
+}
+
+export async function resetPasswordAction(previous: FormState, formData: FormData): Promise<FormState> {
+  return resetPasswordHandler(previous, formData);
+}
