@@ -348,3 +348,100 @@ describe("the password step over HTTP", () => {
     expect(page).not.toContain(user.email);
   });
 });
+
+// DESIGN.md §4 "Password reset": /forgot-password answers every name alike.
+describe("asking for a password reset", () => {
+  let app: AppServer;
+
+  beforeAll(async () => {
+    app = await startTestApp({ databaseUrl, outbox: "outbox-user-enumeration-reset" });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  const verifiedAccounts = async (count: number, prefix: string): Promise<string[]> => {
+    const names = Array.from({ length: count }, (_unused, index) => `${uniqueName(prefix)}${index}`);
+    const passwordHash = await hashPassword("the-real-password-of-all");
+    await db.user.createMany({
+      data: names.map((username) => ({
+        username,
+        email: `${username}@example.test`,
+        passwordHash,
+        twoFactorMethod: "totp",
+        emailVerifiedAt: new Date(),
+      })),
+    });
+    return names;
+  };
+
+  async function askForReset(hidden: [string, string][], identifier: string) {
+    const response = await postForm(app.origin, "/forgot-password", [...hidden, ["identifier", identifier]], {
+      "x-forwarded-for": nextIp(),
+    });
+    const html = await response.text();
+    const nonce = /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1] ?? "";
+    return {
+      status: response.status,
+      cookies: response.headers
+        .getSetCookie()
+        .map((line) => line.split("=")[0])
+        .sort(),
+      page: html.replaceAll(nonce, "NONCE").replaceAll(identifier, "IDENTIFIER"),
+    };
+  }
+
+  it("answers an unknown name, an unverified account and a verified one with the same status, cookies and page", async () => {
+    const [verified] = await verifiedAccounts(1, "reset");
+    const unverified = uniqueName("unverified");
+    await registerAccount({
+      username: unverified,
+      email: `${unverified}@example.test`,
+      passwordHash: await hashPassword(`pass-${unverified}-words`),
+    });
+    const hidden = (await formFields(app.origin, "/forgot-password", "identifier")) as [string, string][];
+    const known = await askForReset(hidden, verified);
+    expect(known.status).toBe(200);
+    expect(known.page).toContain(
+      "If that account exists and its email is verified, we sent it a reset link.",
+    );
+    expect(await askForReset(hidden, uniqueName("ghost"))).toEqual(known);
+    expect(await askForReset(hidden, `${uniqueName("ghost")}@example.test`)).toEqual(known);
+    expect(await askForReset(hidden, unverified)).toEqual(known);
+    expect(await askForReset(hidden, `${verified}@example.test`)).toEqual(known);
+  });
+
+  it("takes as long for an unknown name as for a verified account (medians of 40 interleaved requests within 20%)", async () => {
+    const names = await verifiedAccounts(45, "rtime");
+    const hidden = (await formFields(app.origin, "/forgot-password", "identifier")) as [string, string][];
+    const timed = async (identifier: string): Promise<number> => {
+      const started = performance.now();
+      const { page } = await askForReset(hidden, identifier);
+      const elapsed = performance.now() - started;
+      expect(page).toContain("If that account exists");
+      // The link is mailed after the response: let that work end before the
+      // next request, so that it is timed on its own.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return elapsed;
+    };
+    for (let index = 40; index < 45; index++) {
+      await timed(names[index]);
+      await timed(`${names[index]}x`);
+    }
+    const timings = { known: [] as number[], unknown: [] as number[] };
+    for (let index = 0; index < 40; index++) {
+      const order = index % 2 === 0 ? (["known", "unknown"] as const) : (["unknown", "known"] as const);
+      for (const kind of order) {
+        timings[kind].push(await timed(kind === "known" ? names[index] : `${names[index]}x`));
+      }
+    }
+    const medians = { known: median(timings.known), unknown: median(timings.unknown) };
+    console.info(
+      `forgot password over HTTP, medians over 40 requests: verified account ${medians.known.toFixed(1)} ms, unknown name ${medians.unknown.toFixed(1)} ms`,
+    );
+    expect(
+      Math.max(medians.known, medians.unknown) / Math.min(medians.known, medians.unknown),
+    ).toBeLessThanOrEqual(1.2);
+  });
+});

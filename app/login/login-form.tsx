@@ -15,6 +15,11 @@ export function LoginForm({ callbackUrl, notice }: { callbackUrl: string; notice
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <Field name="identifier" label="Username or email" autoComplete="username" state={state} />
       <PasswordField name="password" label="Password" autoComplete="current-password" state={state} />
+      <p className="-mt-3 text-right text-sm">
+        <Link href="/forgot-password" className="font-medium text-indigo-700 hover:underline">
+          Forgot password?
+        </Link>
+      </p>
       <SubmitButton className="w-full">Sign in</SubmitButton>
       <p className="text-center text-sm text-slate-600">
         New here?{" "}

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { safeCallbackPath } from "@/lib/auth/routes";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
 import { orUnavailablePage } from "@/lib/server/platform/unavailable";
+import { RESET_MESSAGES } from "@/lib/server/policy";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -22,7 +23,9 @@ export default async function LoginPage({ searchParams }: Props) {
           ? "Your password was changed and every session was signed out. Sign in with your new password."
           : params.setupCancelled !== undefined
             ? "Setup was cancelled. Sign in again to set up two-factor authentication."
-            : undefined;
+            : params.reset !== undefined
+              ? RESET_MESSAGES.passwordResetDone
+              : undefined;
   return (
     <div className="card mx-auto max-w-md space-y-6">
       <h1 className="text-2xl font-bold">Sign in</h1>

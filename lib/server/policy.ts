@@ -269,3 +269,26 @@ export const VERIFY_EMAIL_MESSAGES = {
   signInForNewCode: "Sign in to get a new code.",
   nothingToVerify: "There is nothing to verify in this browser. Sign in to continue.",
 } as const;
+
+// ---------------------------------------------------------------------------
+// The password-reset pages (app/forgot-password, app/reset-password; issue 13).
+
+export const RESET_PAGES = {
+  // The cookie that holds the reset's browser secret once its factor is
+  // proven: time enough to choose a password, never past the link's end.
+  browserCookieMs: 10 * MINUTE,
+} as const;
+
+export const RESET_MESSAGES = {
+  // Never the wrong-code counts of the sign-in: a reset has no challenge to end.
+  wrongFactor: {
+    totp: "That code is not right. Wait for a new code and try again.",
+    recovery: "That recovery code is not valid or was already used.",
+  },
+  triesLeft: (left: number): string =>
+    `${plural(left, "try", "tries")} left before codes are refused for a while.`,
+  useRecoveryCode: "This account has no authenticator app. Use one of your recovery codes.",
+  factorProvenElsewhere:
+    "The second factor for this link was already proven, in another browser or too long ago. Ask for a new link.",
+  passwordResetDone: "Your password was changed. Sign in with the new one.",
+} as const;

@@ -6,6 +6,8 @@ import * as emailChanged from "@/emails/email-changed";
 import * as newSignIn from "@/emails/new-sign-in";
 import * as partialSignIn from "@/emails/partial-sign-in";
 import * as passwordChanged from "@/emails/password-changed";
+import * as passwordReset from "@/emails/password-reset";
+import * as passwordResetDone from "@/emails/password-reset-done";
 import * as recoveryCodeUsed from "@/emails/recovery-code-used";
 import * as registrationAttempt from "@/emails/registration-attempt";
 import * as signInCode from "@/emails/sign-in-code";
@@ -161,4 +163,30 @@ export function sendRegistrationAttemptEmail(
     signInUrl: new URL("/login", env.APP_URL).toString(),
     resetUrl: new URL("/forgot-password", env.APP_URL).toString(),
   });
+}
+
+// --- password reset ---------------------------------------------------------------
+
+// The reset link. Its caller (/forgot-password) runs the whole issuance
+// after the response, so that the answer takes the same time whether or not
+// a link went out (DESIGN.md §4); this send is awaited inside that work.
+export function sendPasswordResetLink(
+  user: Recipient,
+  context: RequestContext,
+  link: string,
+  expiresInMinutes: number,
+): Promise<SendMailResult> {
+  const { time, ip, browser } = seenWithBrowser(context);
+  return sendTemplate(passwordReset, user.email, {
+    username: user.username,
+    link,
+    expiresInMinutes,
+    time,
+    ip,
+    browser,
+  });
+}
+
+export function noticePasswordResetDone(user: Recipient, context: RequestContext): Promise<void> {
+  return notice(passwordResetDone, user, seenWithBrowser(context));
 }

@@ -130,3 +130,16 @@ export function resetTries(key: string): Prisma.PrismaPromise<Prisma.BatchPayloa
 export function releaseWindowTry(key: string): Prisma.PrismaPromise<Prisma.BatchPayload> {
   return db.rateLimit.updateMany({ where: { key, count: { gt: 0 } }, data: { count: { decrement: 1 } } });
 }
+
+// How many tries a window limit has left, and when it reopens: what a wrong
+// answer tells the person ("3 tries left", "try again in 12 minutes").
+export async function windowTriesLeft(
+  key: string,
+  limit: WindowLimit,
+  now = new Date(),
+): Promise<{ left: number; retryAfterSeconds: number }> {
+  const row = await db.rateLimit.findUnique({ where: { key } });
+  const windowEnd = row ? row.windowStart.getTime() + limit.windowMs : 0;
+  if (!row || windowEnd <= now.getTime()) return { left: limit.max, retryAfterSeconds: 0 };
+  return { left: Math.max(0, limit.max - row.count), retryAfterSeconds: seconds(windowEnd - now.getTime()) };
+}

@@ -227,3 +227,30 @@ describe("the email-change and verification emails", () => {
     expect(mail.html).toContain(`href="${link.replace(/&/g, "&amp;")}"`);
   });
 });
+
+describe("the password-reset senders", () => {
+  it("sends the reset link with where the request came from, and answers { ok: true }", async () => {
+    let result: unknown;
+    const link = "http://localhost:3000/reset-password?token=abc";
+    const { subject, to, text } = await arrived(async (s) => {
+      result = await s.sendPasswordResetLink(user, context, link, 30);
+    });
+    expect(result).toEqual({ ok: true });
+    expect(subject).toBe("Reset your password");
+    expect(to).toEqual([user.email]);
+    expect(text).toContain(link);
+    expect(text).toContain("valid for 30 minutes");
+    expect(text).toContain("IP address: 203.0.113.7");
+    expect(text).toContain("Browser: Chrome 156 on Linux");
+    expect(text).toMatch(TIME_LINE);
+  });
+
+  it("notices the finished reset with time, IP and browser", async () => {
+    const { subject, text } = await arrived((s) => s.noticePasswordResetDone(user, context));
+    expect(subject).toBe("Your password was reset");
+    expect(text).toContain("Hi ada,");
+    expect(text).toContain("IP address: 203.0.113.7");
+    expect(text).toContain("Browser: Chrome 156 on Linux");
+    expect(text).toMatch(TIME_LINE);
+  });
+});

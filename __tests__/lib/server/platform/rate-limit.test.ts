@@ -6,6 +6,7 @@ import {
   delayAfterFailures,
   releaseWindowTry,
   resetTries,
+  windowTriesLeft,
 } from "@/lib/server/platform/rate-limit";
 
 const key = (name: string) => `test:${name}:${Math.random().toString(36).slice(2)}`;
@@ -36,6 +37,22 @@ describe("window limits", () => {
     await releaseWindowTry(k);
     expect((await claimWindowTry(k, limit)).ok).toBe(true);
     expect((await claimWindowTry(k, limit)).ok).toBe(false);
+  });
+});
+
+describe("tries left in a window", () => {
+  it("count down with each try and say when the window reopens", async () => {
+    const k = key("left");
+    const start = new Date();
+    expect(await windowTriesLeft(k, limit, start)).toEqual({ left: 20, retryAfterSeconds: 0 });
+    for (let i = 0; i < 19; i++) await claimWindowTry(k, limit, start);
+    expect(await windowTriesLeft(k, limit, start)).toEqual({ left: 1, retryAfterSeconds: 900 });
+    await claimWindowTry(k, limit, start);
+    expect(await windowTriesLeft(k, limit, new Date(start.getTime() + 60_000))).toEqual({
+      left: 0,
+      retryAfterSeconds: 840,
+    });
+    expect((await windowTriesLeft(k, limit, new Date(start.getTime() + 15 * 60_000))).left).toBe(20);
   });
 });
 
