@@ -1,13 +1,12 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { voidAccountCodes } from "@/lib/server/accounts/account-codes";
+import { voidUnsentCodes } from "@/lib/server/accounts/account-codes";
 import { requestEmailChange } from "@/lib/server/accounts/email-change";
 import { issueVerificationCode } from "@/lib/server/accounts/email-verification";
 import { recordSecurityEvent } from "@/lib/server/accounts/events";
 import { sendEmailChangeCode, sendVerificationCodeEmail } from "@/lib/server/mail/senders";
 import { afterResponse } from "@/lib/server/platform/after-response";
-import { db } from "@/lib/server/platform/db";
 import { maskEmail } from "@/lib/server/platform/request-labels";
 import {
   ACCOUNT_CODE_MESSAGES,
@@ -61,7 +60,7 @@ export async function changeEmailAction(previous: FormState, formData: FormData)
             link,
             expiresInMinutes: ACCOUNT_CODE_TTL_MINUTES.change_email,
           });
-          if (!sent.ok) await voidAccountCodes(db, user.id, ["change_email"], new Date());
+          if (!sent.ok) await voidUnsentCodes(user.id, ["change_email"]);
         });
       }
       redirect(TO_VERIFY_CHANGE);
@@ -86,7 +85,7 @@ export async function sendVerificationCodeAction(): Promise<FormState> {
         expiresInMinutes: ACCOUNT_CODE_TTL_MINUTES.verify_email,
       });
       if (!sent.ok) {
-        await voidAccountCodes(db, user.id, ["verify_email"], new Date());
+        await voidUnsentCodes(user.id, ["verify_email"]);
         return { message: MESSAGES.codeEmailFailed };
       }
       redirect("/verify-email");

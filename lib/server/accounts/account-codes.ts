@@ -82,6 +82,14 @@ export async function voidAccountCodes(
   });
 }
 
+// For a caller outside a transaction (a code whose email could not be sent).
+export async function voidUnsentCodes(
+  userId: string,
+  purposes: readonly AccountCodePurpose[],
+): Promise<void> {
+  await voidAccountCodes(db, userId, purposes, new Date());
+}
+
 // Stores a new secret of a purpose for an account and voids the older ones,
 // in one transaction; the account's dead secrets of the purpose (used,
 // voided, expired) are forgotten. It locks the account's row first

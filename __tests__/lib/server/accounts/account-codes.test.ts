@@ -7,6 +7,7 @@ import {
   hashAccountCode,
   issueAccountCode,
   normalizeAccountCode,
+  voidUnsentCodes,
 } from "@/lib/server/accounts/account-codes";
 import { db } from "@/lib/server/platform/db";
 
@@ -35,6 +36,20 @@ describe("account codes", () => {
     expect(row.secretHash).toBe(hashAccountCode(user.id, "verify_email", issued.code));
     expect(hashAccountCode(user.id, "change_email", issued.code)).not.toBe(row.secretHash);
     expect(hashAccountCode(`${user.id}x`, "verify_email", issued.code)).not.toBe(row.secretHash);
+  });
+
+  it("are voided by purpose when their email could not be sent, the other purposes kept", async () => {
+    const user = await createAccount({ verified: false });
+    for (const purpose of ["verify_email", "change_email"] as const) {
+      const issued = await issueAccountCode(user.id, user.email, purpose, freshIp());
+      if (!issued.ok) throw new Error("expected a code");
+    }
+    await voidUnsentCodes(user.id, ["change_email"]);
+    const rows = await db.accountCode.findMany({ where: { userId: user.id }, orderBy: { purpose: "asc" } });
+    expect(rows.map((row) => [row.purpose, row.voidedAt !== null])).toEqual([
+      ["change_email", true],
+      ["verify_email", false],
+    ]);
   });
 
   it("carry their code and account in the link, which goes to /verify-email", async () => {
