@@ -34,7 +34,7 @@ test("change the email address with the password and a code, confirm it with the
   await page.getByLabel("Verification code").fill(code);
   await page.getByRole("button", { name: "Verify email" }).click();
   await expect(page).toHaveURL(/\/verify-email\?done=changed$/);
-  await expect(page.getByText("Your email address was changed")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Your email address was changed" })).toBeVisible();
 
   await page.goto("/settings/security");
   await expect(section.getByTestId("account-email")).toHaveText(newEmail);
