@@ -74,13 +74,13 @@ export async function removePasskey(
   passkeyId: string,
 ): Promise<{ ok: true } | { ok: false; reason: "last factor" | "not found" }> {
   return db.$transaction(async (tx) => {
-    const user = await tx.user.update({
+    await tx.user.updateMany({ where: { id: userId }, data: { updatedAt: new Date() } });
+    const user = await tx.user.findUnique({
       where: { id: userId },
-      data: { updatedAt: new Date() },
       select: { twoFactorMethod: true, totpFactor: { select: { confirmedAt: true } } },
     });
     const target = await tx.passkey.findFirst({ where: { id: passkeyId, userId }, select: { id: true } });
-    if (!target) return { ok: false, reason: "not found" } as const;
+    if (!user || !target) return { ok: false, reason: "not found" } as const;
     const otherPasskeys = await tx.passkey.count({ where: { userId, id: { not: passkeyId } } });
     const otherFactor =
       (user.twoFactorMethod === "totp" && Boolean(user.totpFactor?.confirmedAt)) ||

@@ -91,7 +91,9 @@ export async function finishPasskeyRegistration(
     // Checked below, so that its absence has a reason of its own.
     requireUserVerification: false,
   }).catch(() => null);
-  if (!verification?.verified) return { ok: false, reason: "verification failed" };
+  // The ID the browser reports must be the one the authenticator data holds.
+  if (!verification?.verified || verification.registrationInfo.credential.id !== response.id)
+    return { ok: false, reason: "verification failed" };
   const info = verification.registrationInfo;
   if (!info.userVerified) return { ok: false, reason: "user verification" };
   const transports = response.response.transports ?? info.credential.transports ?? [];
