@@ -125,10 +125,17 @@ describe("removePasskey", () => {
   });
 
   it("keeps one of two last passkeys removed at the same moment", async () => {
-    const userId = await createUser();
-    const ids = [await addPasskey(userId, "One"), await addPasskey(userId, "Two")];
-    const results = await Promise.all(ids.map((id) => removePasskey(userId, id)));
-    expect(results.filter((result) => result.ok)).toHaveLength(1);
-    expect(await db.passkey.count({ where: { userId } })).toBe(1);
+    // Several accounts at once, so that a missing lock shows on PostgreSQL.
+    const accounts = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const userId = await createUser();
+        return { userId, ids: [await addPasskey(userId, "One"), await addPasskey(userId, "Two")] };
+      }),
+    );
+    const results = await Promise.all(
+      accounts.flatMap(({ userId, ids }) => ids.map((id) => removePasskey(userId, id))),
+    );
+    expect(results.filter((result) => result.ok)).toHaveLength(accounts.length);
+    for (const { userId } of accounts) expect(await db.passkey.count({ where: { userId } })).toBe(1);
   });
 });

@@ -183,6 +183,18 @@ describe("passkey registration and authentication", () => {
     }
   });
 
+  it("refuses a registration whose reported credential ID is not the authenticator's", async () => {
+    const user = await createUser();
+    const response = new SoftwareAuthenticator().register(await startPasskeyRegistration(user));
+    const otherId = randomBytes(16).toString("base64url");
+    const renamed = { ...response, id: otherId, rawId: otherId };
+    expect(await finishPasskeyRegistration(user, renamed, "X")).toEqual({
+      ok: false,
+      reason: "verification failed",
+    });
+    expect(await db.passkey.count({ where: { userId: user.id } })).toBe(0);
+  });
+
   it("refuses a signature counter that goes back or stands still, naming the passkey", async () => {
     const user = await createUser();
     const authenticator = new SoftwareAuthenticator();
@@ -271,6 +283,20 @@ describe("passkey registration and authentication", () => {
       ok: false,
       reason: "unknown credential",
       userId: user.id,
+    });
+  });
+
+  it("refuses a whole sign-in whose user handle names another account than the credential's", async () => {
+    const user = await createUser();
+    const other = await createUser();
+    const authenticator = new SoftwareAuthenticator();
+    await register(user, authenticator);
+    const assertion = authenticator.authenticate(await startPasskeyAuthentication());
+    const userHandle = Buffer.from(other.id, "utf8").toString("base64url");
+    const swapped = { ...assertion, response: { ...assertion.response, userHandle } };
+    expect(await finishPasskeyAuthentication(swapped, { requireUserVerification: true })).toEqual({
+      ok: false,
+      reason: "unknown credential",
     });
   });
 
