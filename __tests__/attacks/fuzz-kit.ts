@@ -166,8 +166,11 @@ export async function snapshotDatabase(): Promise<Snapshot> {
 
 export type Change = { model: string; kind: "added" | "removed" | "changed"; row: Row; fields: string[] };
 
+// Dates and bytes (Passkey.publicKey) are new objects at every read.
 function sameValue(a: unknown, b: unknown): boolean {
-  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.from(a).equals(Buffer.from(b));
+  return a === b;
 }
 
 export function diffSnapshots(before: Snapshot, after: Snapshot): Change[] {

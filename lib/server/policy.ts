@@ -292,3 +292,19 @@ export const RESET_MESSAGES = {
     "The second factor for this link was already proven, in another browser or too long ago. Ask for a new link.",
   passwordResetDone: "Your password was changed. Sign in with the new one.",
 } as const;
+
+// ---------------------------------------------------------------------------
+// Passkeys (issue 14; DESIGN.md §5 "Passkeys"): lib/server/factors/passkeys.ts
+// and passkey-challenges.ts.
+
+export const PASSKEYS = {
+  // DESIGN.md §5: a ceremony's challenge is used once, within 5 minutes; the
+  // browser is given as long.
+  challengeMs: 5 * MINUTE,
+  // 256 random bits (WebAuthn Level 3 §13.4.3 asks for at least 128).
+  challengeBytes: 32,
+  // What the browser's passkey prompt names as the site.
+  rpName: "Two-Factor App",
+  nameMaxLength: 64,
+  defaultName: "Passkey",
+} as const;

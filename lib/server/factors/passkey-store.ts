@@ -1,0 +1,92 @@
+import "server-only";
+import { db } from "../platform/db";
+import { PASSKEYS } from "../policy";
+
+// The passkeys an account holds, as settings lists them; the ceremonies that
+// add and use them are in passkeys.ts.
+export type PasskeySummary = {
+  id: string;
+  name: string;
+  deviceType: string;
+  backedUp: boolean;
+  transports: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+};
+
+export const summarySelect = {
+  id: true,
+  name: true,
+  deviceType: true,
+  backedUp: true,
+  transports: true,
+  createdAt: true,
+  lastUsedAt: true,
+} as const;
+
+export function toSummary(
+  row: Omit<PasskeySummary, "transports"> & { transports: string | null },
+): PasskeySummary {
+  return { ...row, transports: row.transports ? row.transports.split(",") : [] };
+}
+
+// Trimmed, control characters out, at most 64 characters; null when nothing is left.
+export function normalizePasskeyName(input: string): string | null {
+  const name = input
+    .replace(/\p{Cc}/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, PASSKEYS.nameMaxLength)
+    .trim();
+  return name.length > 0 ? name : null;
+}
+
+export async function listPasskeys(userId: string): Promise<PasskeySummary[]> {
+  const rows = await db.passkey.findMany({
+    where: { userId },
+    orderBy: { createdAt: "asc" },
+    select: summarySelect,
+  });
+  return rows.map(toSummary);
+}
+
+export async function renamePasskey(
+  userId: string,
+  passkeyId: string,
+  name: string,
+): Promise<{ ok: true } | { ok: false; reason: "name" | "not found" }> {
+  const normalized = normalizePasskeyName(name);
+  if (!normalized) return { ok: false, reason: "name" };
+  const { count } = await db.passkey.updateMany({
+    where: { id: passkeyId, userId },
+    data: { name: normalized },
+  });
+  return count === 1 ? { ok: true } : { ok: false, reason: "not found" };
+}
+
+// DESIGN.md §4: never the account's last factor. An enrolled authenticator
+// app or emailed codes count as one; recovery codes do not. The user's row is
+// written first, so that concurrent removals of two last passkeys take turns
+// (a row lock on PostgreSQL, the write lock on SQLite) and the second sees
+// the first's removal.
+export async function removePasskey(
+  userId: string,
+  passkeyId: string,
+): Promise<{ ok: true } | { ok: false; reason: "last factor" | "not found" }> {
+  return db.$transaction(async (tx) => {
+    await tx.user.updateMany({ where: { id: userId }, data: { updatedAt: new Date() } });
+    const user = await tx.user.findUnique({
+      where: { id: userId },
+      select: { twoFactorMethod: true, totpFactor: { select: { confirmedAt: true } } },
+    });
+    const target = await tx.passkey.findFirst({ where: { id: passkeyId, userId }, select: { id: true } });
+    if (!user || !target) return { ok: false, reason: "not found" } as const;
+    const otherPasskeys = await tx.passkey.count({ where: { userId, id: { not: passkeyId } } });
+    const otherFactor =
+      (user.twoFactorMethod === "totp" && Boolean(user.totpFactor?.confirmedAt)) ||
+      user.twoFactorMethod === "email";
+    if (otherPasskeys === 0 && !otherFactor) return { ok: false, reason: "last factor" } as const;
+    await tx.passkey.delete({ where: { id: passkeyId } });
+    return { ok: true } as const;
+  });
+}
