@@ -6,7 +6,11 @@ import { signedInWithRecoveryCode } from "@/lib/server/sign-in/sign-in-method";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-const METHOD_LABELS: Record<string, string> = { totp: "Authenticator app", email: "Emailed codes" };
+const METHOD_LABELS: Record<string, string> = {
+  totp: "Authenticator app",
+  email: "Emailed codes",
+  passkey: "Passkey",
+};
 
 export default async function DashboardPage() {
   const current = await requireSession("/dashboard");

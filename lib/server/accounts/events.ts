@@ -19,7 +19,11 @@ export type SecurityEventType =
   | "email_changed"
   | "email_change_requested"
   | "password_reset"
-  | "registration_attempted";
+  | "registration_attempted"
+  | "passkey_added"
+  | "passkey_renamed"
+  | "passkey_removed"
+  | "passkey_refused";
 
 export const EVENT_LABELS: Record<SecurityEventType, string> = {
   registered: "Account created",
@@ -38,6 +42,12 @@ export const EVENT_LABELS: Record<SecurityEventType, string> = {
   email_change_requested: "Email change started",
   password_reset: "Password reset by email link",
   registration_attempted: "Someone tried to register with your email address",
+  passkey_added: "Passkey added",
+  passkey_renamed: "Passkey renamed",
+  passkey_removed: "Passkey removed",
+  // W3C WebAuthn §6.1.1: a signature counter that went back (a cloned
+  // authenticator?), or a passkey that failed its check.
+  passkey_refused: "A passkey was refused",
 };
 
 // userId is null for a failed sign-in to a name that has no account. Inside a

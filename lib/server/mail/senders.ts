@@ -55,6 +55,7 @@ export const METHOD_NAMES = {
   totp: "Authenticator app",
   recovery: "Recovery code",
   email: "Emailed code",
+  passkey: "Passkey",
 } as const;
 
 function notice<P extends { username: string }>(
