@@ -10,9 +10,11 @@ import { PASSKEYS } from "../policy";
 // re-authentication without one).
 export type PasskeyPurpose = "register" | "signin" | "second_step";
 
-// Whom a challenge belongs to; a second step names its pending sign-in too.
+// Whom a challenge belongs to; a second step names its pending sign-in too,
+// a registration its session (`sessionId`) or enrolment (`signInChallengeId`).
 export type PasskeyBinding =
-  { userId?: undefined; signInChallengeId?: undefined } | { userId: string; signInChallengeId?: string };
+  | { userId?: undefined; signInChallengeId?: undefined; sessionId?: undefined }
+  | { userId: string; signInChallengeId?: string; sessionId?: string };
 
 // DESIGN.md §5: RP ID and origin from APP_URL (http://localhost counts as a
 // secure context, PLATFORM.md "Passkeys").
@@ -39,6 +41,7 @@ export async function issuePasskeyChallenge(
       purpose,
       userId: binding.userId ?? null,
       signInChallengeId: binding.signInChallengeId ?? null,
+      sessionId: binding.sessionId ?? null,
       expiresAt: new Date(now + PASSKEYS.challengeMs),
     },
   });
@@ -71,7 +74,8 @@ export async function consumePasskeyChallenge(
     !row ||
     row.purpose !== purpose ||
     row.userId !== (binding.userId ?? null) ||
-    row.signInChallengeId !== (binding.signInChallengeId ?? null)
+    row.signInChallengeId !== (binding.signInChallengeId ?? null) ||
+    row.sessionId !== (binding.sessionId ?? null)
   )
     return null;
   const now = new Date();

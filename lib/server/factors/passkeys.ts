@@ -44,18 +44,23 @@ export type AuthenticationResult =
   | { ok: false; reason: AuthenticationFailure; userId?: string; passkeyId?: string };
 
 type PasskeyUser = { id: string; username: string };
+export type RegistrationBinding = { sessionId?: string; signInChallengeId?: string };
 
 // The WebAuthn user handle: the account id, nothing a person typed.
 const userHandle = (userId: string): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.from(userId, "utf8"));
 
+// `boundTo` ties the ceremony to where it began: the signed-in session
+// (settings, `{ sessionId }`: the session's sid) or the enrolment challenge
+// (/setup-2fa, `{ signInChallengeId }`); a finish from anywhere else is refused.
 export async function startPasskeyRegistration(
   user: PasskeyUser,
+  boundTo: RegistrationBinding = {},
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const existing = await db.passkey.findMany({
     where: { userId: user.id },
     select: { credentialId: true, transports: true },
   });
-  const { challenge } = await issuePasskeyChallenge("register", { userId: user.id });
+  const { challenge } = await issuePasskeyChallenge("register", { ...boundTo, userId: user.id });
   return generateRegistrationOptions({
     rpName: PASSKEYS.rpName,
     rpID: relyingParty().rpID,
@@ -78,9 +83,11 @@ export async function finishPasskeyRegistration(
   user: PasskeyUser,
   response: RegistrationResponseJSON,
   name: string,
+  boundTo: RegistrationBinding = {},
 ): Promise<RegistrationResult> {
   const challenge = challengeOf(response?.response?.clientDataJSON);
-  if (!challenge || !(await consumePasskeyChallenge(challenge, "register", { userId: user.id })))
+  const binding = { ...boundTo, userId: user.id };
+  if (!challenge || !(await consumePasskeyChallenge(challenge, "register", binding)))
     return { ok: false, reason: "challenge" };
   const { rpID, origin } = relyingParty();
   const verification = await verifyRegistrationResponse({

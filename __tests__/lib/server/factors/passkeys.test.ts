@@ -99,6 +99,18 @@ describe("passkey registration and authentication", () => {
     expect(result.ok).toBe(true);
   });
 
+  it("refuses a registration finished outside the session or enrolment it began in", async () => {
+    const user = await createUser();
+    const authenticator = new SoftwareAuthenticator();
+    const response = authenticator.register(await startPasskeyRegistration(user, { sessionId: "session-1" }));
+    expect(await finishPasskeyRegistration(user, response, "A", { sessionId: "session-2" })).toEqual({
+      ok: false,
+      reason: "challenge",
+    });
+    expect(await finishPasskeyRegistration(user, response, "A")).toEqual({ ok: false, reason: "challenge" });
+    expect((await finishPasskeyRegistration(user, response, "A", { sessionId: "session-1" })).ok).toBe(true);
+  });
+
   it("refuses a replayed registration and a replayed authentication", async () => {
     const user = await createUser();
     const authenticator = new SoftwareAuthenticator();

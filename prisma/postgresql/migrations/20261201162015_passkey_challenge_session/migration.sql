@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "PasskeyChallenge" ADD COLUMN     "sessionId" TEXT;
+
