@@ -1,4 +1,5 @@
 /** @jest-environment node */
+import { loginAction } from "@/app/login/actions";
 import type {
   PublicKeyCredentialCreationOptionsJSON,
   RegistrationResponseJSON,
@@ -16,6 +17,7 @@ import { form, runAction } from "@/__tests__/kit/request-scope";
 import { SoftwareAuthenticator } from "@/__tests__/kit/software-authenticator";
 import { rowCounts } from "@/__tests__/kit/users";
 import { registerAccount } from "@/lib/server/accounts/accounts";
+import { hashPassword } from "@/lib/server/accounts/password";
 import { getShownRecoveryCodes } from "@/lib/server/factors/enrolment";
 import { finishPasskeyAuthentication, startPasskeyAuthentication } from "@/lib/server/factors/passkeys";
 import { db } from "@/lib/server/platform/db";
@@ -35,10 +37,10 @@ type Enrolling = { browser: Browser; userId: string; username: string; email: st
 
 // A verified account whose enrolment this browser holds, as /login or
 // /verify-email leave it on its way to /setup-2fa.
-async function enrolling(userAgent = CHROME_ON_MACOS): Promise<Enrolling> {
+async function enrolling(userAgent = CHROME_ON_MACOS, passwordHash = "x"): Promise<Enrolling> {
   const username = uniqueName("pkset");
   const email = `${username}@example.test`;
-  const created = await registerAccount({ username, email, passwordHash: "x" });
+  const created = await registerAccount({ username, email, passwordHash });
   if (!created.ok) throw new Error("could not register");
   await markEmailVerified(username);
   return { ...(await enrolIn(new Browser(freshIp(), userAgent), created.userId)), username, email };
@@ -117,6 +119,20 @@ describe("a passkey as the factor chosen at /setup-2fa", () => {
     expect(await getShownRecoveryCodes(challenge.id)).toBeNull();
     const session = await browser.run(() => getCurrentSession());
     expect(session?.user).toMatchObject({ id: userId, twoFactorMethod: "passkey" });
+  });
+
+  it("sends the passkey account's next sign-in from its password to the second step, not back to setup", async () => {
+    const password = "a long enough passphrase";
+    const { browser, username } = await enrolling(CHROME_ON_MACOS, await hashPassword(password));
+    await finish(browser, new SoftwareAuthenticator().register(await optionsFor(browser)));
+    await browser.run(() => runAction(() => continueAfterSetupAction()));
+
+    const later = new Browser(freshIp());
+    const { redirectedTo } = await later.run(() =>
+      runAction(() => loginAction({}, form({ identifier: username, password }))),
+    );
+    expect(redirectedTo).toMatch(/^\/login\/verify/);
+    expect(await later.run(() => getPendingChallenge("signin"))).not.toBeNull();
   });
 
   it("refuses once the enrolment is verified: no new options, no second passkey", async () => {
