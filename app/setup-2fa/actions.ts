@@ -20,7 +20,16 @@ import { rememberDevice } from "@/lib/server/sign-in/known-device";
 import { METHOD_NAMES, noticeWelcome } from "@/lib/server/mail/senders";
 import { claimWindowTry, resetTries } from "@/lib/server/platform/rate-limit";
 import { describeBrowser, UNKNOWN_BROWSER } from "@/lib/server/platform/request-labels";
-import { keys, LIMITS, MESSAGES, PASSKEY_SETUP_MESSAGES, PASSKEYS, subjects } from "@/lib/server/policy";
+import {
+  keys,
+  LIMITS,
+  MESSAGES,
+  PASSKEY_SETUP_LIMITS,
+  PASSKEY_SETUP_MESSAGES,
+  PASSKEYS,
+  passkeySetupKeys,
+  subjects,
+} from "@/lib/server/policy";
 import { formAction, pageAction } from "@/lib/server/sign-in/action";
 import { setupCodeSchemas } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
@@ -87,6 +96,8 @@ export async function beginPasskeySetupAction(
   return formAction({
     guard: "enrol",
     path: SETUP_PATH,
+    limits: ({ challenge }) =>
+      claimWindowTry(passkeySetupKeys.begins(challenge.userId), PASSKEY_SETUP_LIMITS.beginsPerAccount),
     run: async ({ challenge }): Promise<PasskeyState> => {
       const user = await getUserById(challenge.userId);
       if (!user) return expired;

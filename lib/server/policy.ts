@@ -313,6 +313,15 @@ export const PASSKEYS = {
 // A passkey as the factor chosen at /setup-2fa (issue 14, item 4):
 // app/setup-2fa/actions.ts and enrolPasskey (lib/server/factors/enrolment.ts).
 
+// Each "Use a passkey instead" stores a challenge for 5 minutes: enough
+// prompts for a person who cancels a few, not a table filled by a script.
+export const PASSKEY_SETUP_LIMITS = {
+  beginsPerAccount: { max: 20, windowMs: 15 * MINUTE },
+} as const satisfies Record<string, WindowLimit>;
+export const passkeySetupKeys = {
+  begins: (userId: string): string => `passkey-setup-begin:account:${userId}`,
+};
+
 export const PASSKEY_SETUP_MESSAGES = {
   // A finish whose ceremony began elsewhere, was used, or is older than PASSKEYS.challengeMs.
   challenge: "This passkey prompt has expired or belongs to another setup. Try again.",

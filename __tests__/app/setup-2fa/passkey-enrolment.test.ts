@@ -21,7 +21,7 @@ import { hashPassword } from "@/lib/server/accounts/password";
 import { getShownRecoveryCodes } from "@/lib/server/factors/enrolment";
 import { finishPasskeyAuthentication, startPasskeyAuthentication } from "@/lib/server/factors/passkeys";
 import { db } from "@/lib/server/platform/db";
-import { MESSAGES, PASSKEY_SETUP_MESSAGES } from "@/lib/server/policy";
+import { MESSAGES, PASSKEY_SETUP_LIMITS, PASSKEY_SETUP_MESSAGES } from "@/lib/server/policy";
 import { createChallenge, getPendingChallenge } from "@/lib/server/sign-in/challenge";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
 import { PASSKEY_RESPONSE_UNREADABLE } from "@/lib/validations/passkeys";
@@ -197,6 +197,16 @@ describe("a passkey as the factor chosen at /setup-2fa", () => {
     expect(await account(userId)).toMatchObject({ twoFactorMethod: "email", passkeys: [] });
     expect(await db.recoveryCode.count({ where: { userId } })).toBe(0);
     expect(await db.securityEvent.count({ where: { userId, type: "two_factor_enabled" } })).toBe(0);
+  });
+
+  it("makes at most 20 sets of options per account in 15 minutes, then says when to try again", async () => {
+    const { browser, userId } = await enrolling();
+    for (let i = 0; i < PASSKEY_SETUP_LIMITS.beginsPerAccount.max; i++) await optionsFor(browser);
+    const before = await db.passkeyChallenge.count({ where: { userId } });
+    const { result } = await begin(browser);
+    expect(result?.options).toBeUndefined();
+    expect(result?.message).toMatch(/try again/i);
+    expect(await db.passkeyChallenge.count({ where: { userId } })).toBe(before);
   });
 
   it("without an enrolment in this browser, says the setup expired and makes no options", async () => {
