@@ -12,16 +12,28 @@ import {
 import { completeSignIn } from "@/app/_components/complete-sign-in";
 import { consumeEmailCode } from "@/lib/server/factors/email-codes";
 import { sendSignInCode } from "@/lib/server/factors/email-sign-in";
-import { confirmTotpEnrolment, enableEmailSecondFactor } from "@/lib/server/factors/enrolment";
+import { confirmTotpEnrolment, enableEmailSecondFactor, enrolPasskey } from "@/lib/server/factors/enrolment";
+import { startPasskeyRegistration } from "@/lib/server/factors/passkeys";
 import { env } from "@/lib/server/platform/env";
 import { recordSecurityEvent } from "@/lib/server/accounts/events";
 import { rememberDevice } from "@/lib/server/sign-in/known-device";
-import { noticeWelcome } from "@/lib/server/mail/senders";
+import { METHOD_NAMES, noticeWelcome } from "@/lib/server/mail/senders";
 import { claimWindowTry, resetTries } from "@/lib/server/platform/rate-limit";
-import { keys, LIMITS, MESSAGES, subjects } from "@/lib/server/policy";
+import { describeBrowser, UNKNOWN_BROWSER } from "@/lib/server/platform/request-labels";
+import {
+  keys,
+  LIMITS,
+  MESSAGES,
+  PASSKEY_SETUP_LIMITS,
+  PASSKEY_SETUP_MESSAGES,
+  PASSKEYS,
+  passkeySetupKeys,
+  subjects,
+} from "@/lib/server/policy";
 import { formAction, pageAction } from "@/lib/server/sign-in/action";
 import { setupCodeSchemas } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
+import { finishRegistrationSchema, type PasskeyState } from "@/lib/validations/passkeys";
 
 export type SetupState = FormState;
 
@@ -73,6 +85,70 @@ export async function confirmSetupAction(previous: SetupState, formData: FormDat
 
 export async function confirmEmailSetupAction(previous: SetupState, formData: FormData): Promise<SetupState> {
   return confirmEnrolment("email")(previous, formData);
+}
+
+// "Use a passkey instead", the first post: options for the browser's prompt,
+// their challenge bound to this browser's enrolment.
+export async function beginPasskeySetupAction(
+  previous: PasskeyState,
+  formData: FormData,
+): Promise<PasskeyState> {
+  return formAction({
+    guard: "enrol",
+    path: SETUP_PATH,
+    limits: ({ challenge }) =>
+      claimWindowTry(passkeySetupKeys.begins(challenge.userId), PASSKEY_SETUP_LIMITS.beginsPerAccount),
+    run: async ({ challenge }): Promise<PasskeyState> => {
+      const user = await getUserById(challenge.userId);
+      if (!user) return expired;
+      const json = await startPasskeyRegistration(user, { signInChallengeId: challenge.id });
+      return { options: { ceremony: "create", json } };
+    },
+  })(previous, formData);
+}
+
+// "Chrome 131 on macOS": the name a person recognises in settings later.
+function passkeyNameFor(userAgent: string): string {
+  const described = describeBrowser(userAgent);
+  return described === UNKNOWN_BROWSER ? PASSKEYS.defaultName : described;
+}
+
+// The second post: the browser's answer turns 2FA on as a first code does,
+// under the same tries (the account's codes, one of the challenge's).
+export async function finishPasskeySetupAction(
+  previous: PasskeyState,
+  formData: FormData,
+): Promise<PasskeyState> {
+  return formAction({
+    guard: "enrol",
+    path: SETUP_PATH,
+    schema: finishRegistrationSchema,
+    limits: ({ challenge }) =>
+      claimWindowTry(keys.codes(subjects.account(challenge.userId)), LIMITS.codesPerAccount),
+    run: async ({ challenge, data: { response, name }, request }): Promise<PasskeyState> => {
+      if (!(await claimChallengeAttempt(challenge.id))) return expired;
+      const user = await getUserById(challenge.userId);
+      if (!user) return expired;
+      const enrolled = await enrolPasskey(
+        challenge.id,
+        user,
+        response,
+        name || passkeyNameFor(request.userAgent),
+      );
+      if (!enrolled.ok) {
+        if (enrolled.reason === "verification failed" || enrolled.reason === "user verification")
+          await recordSecurityEvent(user.id, "passkey_refused", request, enrolled.reason);
+        return { message: PASSKEY_SETUP_MESSAGES[enrolled.reason] };
+      }
+
+      await resetTries(keys.codes(subjects.account(user.id)));
+      await recordSecurityEvent(user.id, "two_factor_enabled", request, METHOD_NAMES.passkey);
+      await recordSecurityEvent(user.id, "passkey_added", request, enrolled.passkey.name);
+      await noticeWelcome(user);
+      revalidatePath("/", "layout");
+      redirect(SETUP_PATH);
+    },
+  })(previous, formData);
 }
 
 // "Send codes to my email instead": emails a first code to confirm the address.

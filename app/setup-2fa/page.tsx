@@ -13,6 +13,7 @@ import { describeTotpSetup } from "@/lib/server/factors/two-factor";
 import { orUnavailablePage } from "@/lib/server/platform/unavailable";
 import { continueAfterSetupAction } from "./actions";
 import { EmailSetupForm } from "./email-setup-form";
+import { PasskeySetup } from "./passkey-setup";
 import { RecoveryCodesStep } from "./recovery-codes-step";
 import { SetupForm } from "./setup-form";
 
@@ -82,9 +83,12 @@ export default async function SetupTwoFactorPage({ searchParams }: Props) {
           codeSent={await hasActiveEmailCode(challenge.id)}
           justSent={params.sent !== undefined}
         />
-        <Link href="/setup-2fa" className="text-sm font-medium text-indigo-700 hover:underline">
-          Use an authenticator app instead
-        </Link>
+        <div className="space-y-4 border-t border-slate-200 pt-4">
+          <PasskeySetup />
+          <Link href="/setup-2fa" className="block text-sm font-medium text-indigo-700 hover:underline">
+            Use an authenticator app instead
+          </Link>
+        </div>
       </div>
     );
   }
@@ -102,14 +106,17 @@ export default async function SetupTwoFactorPage({ searchParams }: Props) {
         </p>
       </div>
       <SetupForm qrCodeDataUrl={setup.qrCodeDataUrl} setupKey={setup.setupKey} />
-      {env.EMAIL_SECOND_FACTOR ? (
-        <div className="border-t border-slate-200 pt-4 text-sm text-slate-600">
-          No authenticator app?{" "}
-          <Link href="/setup-2fa?method=email" className="font-medium text-indigo-700 hover:underline">
-            Send codes to my email instead
-          </Link>
-        </div>
-      ) : null}
+      <div className="space-y-4 border-t border-slate-200 pt-4">
+        <PasskeySetup />
+        {env.EMAIL_SECOND_FACTOR ? (
+          <p className="text-sm text-slate-600">
+            No authenticator app or passkey?{" "}
+            <Link href="/setup-2fa?method=email" className="font-medium text-indigo-700 hover:underline">
+              Send codes to my email instead
+            </Link>
+          </p>
+        ) : null}
+      </div>
     </div>
   );
 }

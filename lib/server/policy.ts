@@ -308,3 +308,28 @@ export const PASSKEYS = {
   nameMaxLength: 64,
   defaultName: "Passkey",
 } as const;
+
+// ---------------------------------------------------------------------------
+// A passkey as the factor chosen at /setup-2fa (issue 14, item 4):
+// app/setup-2fa/actions.ts and enrolPasskey (lib/server/factors/enrolment.ts).
+
+// Each "Use a passkey instead" stores a challenge for 5 minutes: enough
+// prompts for a person who cancels a few, not a table filled by a script.
+export const PASSKEY_SETUP_LIMITS = {
+  beginsPerAccount: { max: 20, windowMs: 15 * MINUTE },
+} as const satisfies Record<string, WindowLimit>;
+export const passkeySetupKeys = {
+  begins: (userId: string): string => `passkey-setup-begin:account:${userId}`,
+};
+
+export const PASSKEY_SETUP_MESSAGES = {
+  // A finish whose ceremony began elsewhere, was used, or is older than PASSKEYS.challengeMs.
+  challenge: "This passkey prompt has expired or belongs to another setup. Try again.",
+  "verification failed": "The passkey could not be checked. Try again, or use another way.",
+  // DESIGN.md §5: the passkey must verify its user (fingerprint, face or PIN).
+  "user verification":
+    "This passkey did not check that it is you (fingerprint, face or PIN). Use one that does, or another way.",
+  "already registered": "This passkey is already registered. Use another one, or another way.",
+  "enrolment ended":
+    "Two-factor authentication was already set up for this account, or this setup ended. Sign in again.",
+} as const;

@@ -72,6 +72,16 @@ describe("/setup-2fa without JavaScript", () => {
     expect(listedCodes((await getPage(browser, "/setup-2fa")).html)).toEqual([]);
   });
 
+  it("shows the passkey choice only as a <noscript> note; the app's code form and the email link stay", async () => {
+    const { browser } = await registered();
+    const page = await getPage(browser, "/setup-2fa");
+    expect(page.html).toContain("Your phone, laptop or security key signs you in");
+    expect(page.html).toMatch(/<noscript>[\s\S]*Passkeys need JavaScript[\s\S]*<\/noscript>/);
+    expect(page.html).not.toContain("Use a passkey instead");
+    expect(page.html).toContain('name="code"');
+    expect(page.html).toContain("Send codes to my email instead");
+  });
+
   it("Cancel in the header is a plain form that ends the setup", async () => {
     const { browser, username } = await registered();
     const page = await getPage(browser, "/setup-2fa");

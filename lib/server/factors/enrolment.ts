@@ -1,8 +1,10 @@
 import "server-only";
 import type { Prisma } from "@prisma/client";
+import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import { endEnrolments, getPendingChallenge } from "../sign-in/challenge";
 import { db } from "../platform/db";
 import { decryptSecret, encryptSecret } from "../platform/encryption";
+import { finishPasskeyRegistration, type PasskeySummary, type RegistrationFailure } from "./passkeys";
 import { replaceRecoveryCodes } from "./recovery-codes";
 import { verifyTotpCode } from "./totp";
 
@@ -11,7 +13,7 @@ import { verifyTotpCode } from "./totp";
 // confirmation makes are kept on the challenge row, never on the account
 // before it is confirmed.
 
-type Method = "totp" | "email";
+type Method = "totp" | "email" | "passkey";
 
 // The challenge ended (Continue, Cancel, expiry, a newer enrolment) or the
 // account got a factor meanwhile: the whole confirmation is rolled back.
@@ -118,4 +120,33 @@ export async function confirmTotpEnrolment(
 // once a first emailed code (sent for this challenge) has proved the address.
 export async function enableEmailSecondFactor(challengeId: string, userId: string): Promise<boolean> {
   return finishEnrolment(challengeId, userId, "email", async () => undefined);
+}
+
+export type PasskeyEnrolmentResult =
+  { ok: true; passkey: PasskeySummary } | { ok: false; reason: RegistrationFailure | "enrolment ended" };
+
+// A passkey as the factor chosen at /setup-2fa: the registration must answer
+// a ceremony begun for THIS enrolment (its PasskeyChallenge names the
+// challenge), and the passkey becomes the account's factor only with the
+// rest of finishEnrolment. When the enrolment or the account moved on in
+// between, the passkey just made goes again: a browser whose enrolment
+// ended keeps no way into the account.
+export async function enrolPasskey(
+  challengeId: string,
+  user: { id: string; username: string },
+  response: RegistrationResponseJSON,
+  name: string,
+): Promise<PasskeyEnrolmentResult> {
+  const registered = await finishPasskeyRegistration(user, response, name, {
+    signInChallengeId: challengeId,
+  });
+  if (!registered.ok) return registered;
+  const passkeyId = registered.passkey.id;
+  let enabled = false;
+  try {
+    enabled = await finishEnrolment(challengeId, user.id, "passkey", async () => undefined);
+  } finally {
+    if (!enabled) await db.passkey.deleteMany({ where: { id: passkeyId, userId: user.id } });
+  }
+  return enabled ? registered : { ok: false, reason: "enrolment ended" };
 }

@@ -3,13 +3,16 @@ import { browser } from "@/__tests__/kit/browsers";
 import { freshIp, uniqueName } from "@/__tests__/kit/names";
 import { currentCode } from "@/__tests__/kit/users";
 import { registerAccount } from "@/lib/server/accounts/accounts";
+import { SoftwareAuthenticator } from "@/__tests__/kit/software-authenticator";
 import {
   confirmTotpEnrolment,
   enableEmailSecondFactor,
+  enrolPasskey,
   getEnrolmentSecret,
   getSetupInProgress,
   getShownRecoveryCodes,
 } from "@/lib/server/factors/enrolment";
+import { startPasskeyRegistration } from "@/lib/server/factors/passkeys";
 import { consumeRecoveryCode } from "@/lib/server/factors/recovery-codes";
 import { generateTotpSecret } from "@/lib/server/factors/totp";
 import { db } from "@/lib/server/platform/db";
@@ -138,5 +141,82 @@ describe("getSetupInProgress", () => {
     browser.reset(freshIp());
     await createChallenge(userId, "enrol", { ip: browser.ip, userAgent: "jest" });
     expect(await getSetupInProgress()).toBeNull();
+  });
+});
+
+describe("enrolPasskey", () => {
+  // The browser's answer to a registration begun for `challengeId`.
+  async function answer(account: { userId: string; username: string }, challengeId: string) {
+    const user = { id: account.userId, username: account.username };
+    const options = await startPasskeyRegistration(user, { signInChallengeId: challengeId });
+    return { user, response: new SoftwareAuthenticator().register(options) };
+  }
+
+  it("makes the passkey the factor: stored, ten recovery codes shown until Continue, other enrolments ended", async () => {
+    const account = await newAccount();
+    const other = await enrolment(account.userId);
+    const challenge = await enrolment(account.userId);
+    const { user, response } = await answer(account, challenge.id);
+    const result = await enrolPasskey(challenge.id, user, response, "Laptop");
+    expect(result).toEqual({ ok: true, passkey: expect.objectContaining({ name: "Laptop" }) });
+
+    const stored = await db.user.findUniqueOrThrow({
+      where: { id: account.userId },
+      include: { passkeys: true },
+    });
+    expect(stored.twoFactorMethod).toBe("passkey");
+    expect(stored.passkeys.map((passkey) => passkey.credentialId)).toEqual([response.id]);
+    expect(await getShownRecoveryCodes(challenge.id)).toHaveLength(10);
+    expect(await db.recoveryCode.count({ where: { userId: account.userId, usedAt: null } })).toBe(10);
+    expect(await db.signInChallenge.findUniqueOrThrow({ where: { id: challenge.id } })).toMatchObject({
+      verifiedAt: expect.any(Date),
+      enrolSecret: null,
+    });
+    expect(
+      (await db.signInChallenge.findUniqueOrThrow({ where: { id: other.id } })).consumedAt,
+    ).not.toBeNull();
+  });
+
+  it("refuses a registration begun for another enrolment, storing nothing", async () => {
+    const account = await newAccount();
+    const first = await enrolment(account.userId);
+    const second = await enrolment(account.userId);
+    const { user, response } = await answer(account, first.id);
+    expect(await enrolPasskey(second.id, user, response, "Laptop")).toEqual({
+      ok: false,
+      reason: "challenge",
+    });
+    expect(await db.passkey.count({ where: { userId: account.userId } })).toBe(0);
+    expect((await db.user.findUniqueOrThrow({ where: { id: account.userId } })).twoFactorMethod).toBeNull();
+  });
+
+  it("leaves no passkey behind when the account got a factor meanwhile, which it keeps", async () => {
+    const account = await newAccount();
+    const challenge = await enrolment(account.userId);
+    const { user, response } = await answer(account, challenge.id);
+    await db.user.update({ where: { id: account.userId }, data: { twoFactorMethod: "email" } });
+    expect(await enrolPasskey(challenge.id, user, response, "Laptop")).toEqual({
+      ok: false,
+      reason: "enrolment ended",
+    });
+    expect(await db.passkey.count({ where: { userId: account.userId } })).toBe(0);
+    expect((await db.user.findUniqueOrThrow({ where: { id: account.userId } })).twoFactorMethod).toBe(
+      "email",
+    );
+    expect(await db.recoveryCode.count({ where: { userId: account.userId } })).toBe(0);
+    expect(await getShownRecoveryCodes(challenge.id)).toBeNull();
+  });
+
+  it("leaves no passkey behind when the enrolment ended after its ceremony began", async () => {
+    const account = await newAccount();
+    const challenge = await enrolment(account.userId);
+    const { user, response } = await answer(account, challenge.id);
+    await db.signInChallenge.update({ where: { id: challenge.id }, data: { consumedAt: new Date() } });
+    expect(await enrolPasskey(challenge.id, user, response, "Laptop")).toEqual({
+      ok: false,
+      reason: "enrolment ended",
+    });
+    expect(await db.passkey.count({ where: { userId: account.userId } })).toBe(0);
+    expect((await db.user.findUniqueOrThrow({ where: { id: account.userId } })).twoFactorMethod).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ import {
   removePasskey,
   renamePasskey,
 } from "@/lib/server/factors/passkey-store";
+import { replaceRecoveryCodes } from "@/lib/server/factors/recovery-codes";
 import { uniqueName } from "@/__tests__/kit/names";
 
 afterAll(async () => {
@@ -15,7 +16,7 @@ afterAll(async () => {
 });
 
 async function createUser(
-  factor: { twoFactorMethod?: "totp" | "email"; totp?: boolean } = {},
+  factor: { twoFactorMethod?: "totp" | "email" | "passkey"; totp?: boolean } = {},
 ): Promise<string> {
   const username = uniqueName("ps");
   const user = await db.user.create({
@@ -112,6 +113,18 @@ describe("removePasskey", () => {
     expect(await removePasskey(withApp, await addPasskey(withApp, "Only"))).toEqual({ ok: true });
     const withEmail = await createUser({ twoFactorMethod: "email" });
     expect(await removePasskey(withEmail, await addPasskey(withEmail, "Only"))).toEqual({ ok: true });
+  });
+
+  it("refuses a passkey account's last passkey: its recovery codes and a pending app are no factor", async () => {
+    const userId = await createUser({ twoFactorMethod: "passkey" });
+    await replaceRecoveryCodes(userId);
+    // A switch to an authenticator app that was started but never confirmed.
+    await db.totpFactor.create({ data: { userId, secretCiphertext: "v1.x", pendingCiphertext: "v1.x" } });
+    const first = await addPasskey(userId, "Phone");
+    const second = await addPasskey(userId, "Laptop");
+    expect(await removePasskey(userId, first)).toEqual({ ok: true });
+    expect(await removePasskey(userId, second)).toEqual({ ok: false, reason: "last factor" });
+    expect((await listPasskeys(userId)).map((passkey) => passkey.id)).toEqual([second]);
   });
 
   it("refuses another account's passkey", async () => {

@@ -41,7 +41,7 @@ describe("cancelTotpReenrolment", () => {
     expect(await verifySecondFactor(user.id, "totp", await currentCode(user.secret))).toEqual({ ok: true });
   });
 
-  it("removes the factor row an email user's switch made, and only that", async () => {
+  it("removes the factor row an email or passkey user's switch made, and only that", async () => {
     const user = await createEnrolledUser();
     await db.totpFactor.delete({ where: { userId: user.id } });
     await db.user.update({ where: { id: user.id }, data: { twoFactorMethod: "email" } });
@@ -50,6 +50,14 @@ describe("cancelTotpReenrolment", () => {
     await cancelTotpReenrolment(user.id);
     expect(await db.totpFactor.count({ where: { userId: user.id } })).toBe(0);
     expect((await userRow(user.id)).twoFactorMethod).toBe("email");
+
+    const passkeyUser = await createEnrolledUser();
+    await db.totpFactor.delete({ where: { userId: passkeyUser.id } });
+    await db.user.update({ where: { id: passkeyUser.id }, data: { twoFactorMethod: "passkey" } });
+    await startTotpReenrolment(passkeyUser.id);
+    await cancelTotpReenrolment(passkeyUser.id);
+    expect(await db.totpFactor.count({ where: { userId: passkeyUser.id } })).toBe(0);
+    expect((await userRow(passkeyUser.id)).twoFactorMethod).toBe("passkey");
 
     const totpUser = await createEnrolledUser();
     await cancelTotpReenrolment(totpUser.id);

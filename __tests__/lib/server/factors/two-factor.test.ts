@@ -1,6 +1,13 @@
 /** @jest-environment node */
 import { createEnrolledUser, currentCode } from "@/__tests__/kit/users";
+import { SoftwareAuthenticator } from "@/__tests__/kit/software-authenticator";
 import { issueEmailCode } from "@/lib/server/factors/email-codes";
+import {
+  finishPasskeyRegistration,
+  listPasskeys,
+  removePasskey,
+  startPasskeyRegistration,
+} from "@/lib/server/factors/passkeys";
 import {
   confirmTotpReenrolment,
   describeTotpSetup,
@@ -99,6 +106,31 @@ describe("re-enrolment", () => {
     const secret = await startTotpReenrolment(user.id);
     expect(await confirmTotpReenrolment(user.id, await currentCode(secret))).toBe(true);
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).twoFactorMethod).toBe("totp");
+  });
+
+  it("moves a passkey account to the authenticator app once the app is confirmed, keeping its passkey", async () => {
+    const user = await createEnrolledUser();
+    await db.totpFactor.delete({ where: { userId: user.id } });
+    await db.user.update({ where: { id: user.id }, data: { twoFactorMethod: "passkey" } });
+    const authenticator = new SoftwareAuthenticator();
+    const registered = await finishPasskeyRegistration(
+      user,
+      authenticator.register(await startPasskeyRegistration(user)),
+      "Phone",
+    );
+    if (!registered.ok) throw new Error(`registration refused: ${registered.reason}`);
+
+    const secret = await startTotpReenrolment(user.id);
+    // Until its first code, the new app is no factor of the account.
+    expect(await verifySecondFactor(user.id, "totp", await currentCode(secret))).toEqual({ ok: false });
+    expect(await removePasskey(user.id, registered.passkey.id)).toEqual({ ok: false, reason: "last factor" });
+
+    expect(await confirmTotpReenrolment(user.id, await currentCode(secret))).toBe(true);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).twoFactorMethod).toBe("totp");
+    expect(await verifySecondFactor(user.id, "totp", await currentCode(secret, 1))).toEqual({ ok: true });
+    expect((await listPasskeys(user.id)).map((passkey) => passkey.name)).toEqual(["Phone"]);
+    // The app is a factor now, so the passkey is no longer the last one.
+    expect(await removePasskey(user.id, registered.passkey.id)).toEqual({ ok: true });
   });
 
   it("confirms nothing without a switch in progress", async () => {
