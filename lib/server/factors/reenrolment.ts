@@ -22,10 +22,12 @@ export async function getPendingReenrolment(user: {
 }
 
 // Discards the pending secret; the current factor stays as it was. An email
-// user's factor row exists only for the switch, so it goes.
+// or passkey user's factor row exists only for the switch, so it goes.
 export async function cancelTotpReenrolment(userId: string): Promise<void> {
   await db.$transaction([
-    db.totpFactor.deleteMany({ where: { userId, confirmedAt: null, user: { twoFactorMethod: "email" } } }),
+    db.totpFactor.deleteMany({
+      where: { userId, confirmedAt: null, user: { twoFactorMethod: { in: ["email", "passkey"] } } },
+    }),
     db.totpFactor.updateMany({ where: { userId }, data: { pendingCiphertext: null } }),
   ]);
 }
