@@ -298,7 +298,7 @@ describe("removing a passkey", () => {
     const { user, browser } = await signedIn();
     await addPasskey(browser, user, { name: "Phone" });
     const [passkey] = await listPasskeys(user.id);
-    for (const fields of [{}, { password: user.password, code: "000000" }]) {
+    for (const fields of [{}, { password: user.password, code: "000000" }] as Record<string, string>[]) {
       const { result } = await remove(browser, { passkeyId: passkey!.id, ...fields });
       expect(Object.keys(result?.errors ?? {}).length).toBeGreaterThan(0);
     }
