@@ -70,6 +70,8 @@ export type AuthenticatorKnobs = {
   backedUp?: boolean;
   // Which held credential answers a discoverable request; default the newest.
   credentialId?: string;
+  // The AAGUID a registration reports (a passkey provider's, as a UUID); default all zeros.
+  aaguid?: string;
 };
 
 const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64url");
@@ -120,7 +122,8 @@ export class SoftwareAuthenticator {
     const counter = knobs.counter ?? 1;
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(id.length);
-    const attested = Buffer.concat([Buffer.alloc(16), idLength, id, coseKey]); // AAGUID: zeros under "none"
+    const aaguid = knobs.aaguid ? Buffer.from(knobs.aaguid.replace(/-/g, ""), "hex") : Buffer.alloc(16);
+    const attested = Buffer.concat([aaguid, idLength, id, coseKey]);
     const authData = authenticatorData(knobs.rpId ?? rpId, this.flags(knobs) | FLAGS.at, counter, attested);
     this.credentials.push({ id, rpId, userHandle: options.user.id, privateKey, coseKey, counter });
     return {

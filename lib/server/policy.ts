@@ -333,3 +333,25 @@ export const PASSKEY_SETUP_MESSAGES = {
   "enrolment ended":
     "Two-factor authentication was already set up for this account, or this setup ended. Sign in again.",
 } as const;
+
+// ---------------------------------------------------------------------------
+// The Passkeys section of /settings/security (issue 14, item 1):
+// app/settings/security/passkey-actions.ts.
+
+export const PASSKEY_SETTINGS_MESSAGES = {
+  // Why finishPasskeyRegistration refused (RegistrationFailure).
+  registrationRefused: {
+    challenge: "That passkey request expired or was already used. Try adding the passkey again.",
+    "already registered": "That passkey is already registered.",
+    "user verification":
+      "Your authenticator did not verify it was you (PIN, fingerprint or face). Try again, and unlock it when it asks.",
+    "verification failed": "That passkey could not be verified. Try again, or use another authenticator.",
+  },
+  added: "Passkey added.",
+  renamed: "Passkey renamed.",
+  removed: "Passkey removed.",
+  notFound: "That passkey is no longer on your account.",
+  badName: "Give the passkey a name of letters, digits or signs.",
+  lastFactor:
+    "This is your only way to sign in a second time: add another passkey or an authenticator app first.",
+} as const;

@@ -10,7 +10,7 @@ import { maskEmail, sendSignInCode } from "@/lib/server/factors/email-sign-in";
 import { recordSecurityEvent } from "@/lib/server/accounts/events";
 import { noticePasswordChanged, noticeTwoFactorChanged } from "@/lib/server/mail/senders";
 import { hashPassword } from "@/lib/server/accounts/password";
-import { reauthenticate } from "@/lib/server/sign-in/reauthenticate";
+import { reauthenticate, usesEmailedReauthCodes } from "@/lib/server/sign-in/reauthenticate";
 import { cancelTotpReenrolment } from "@/lib/server/factors/reenrolment";
 import { replaceRecoveryCodes } from "@/lib/server/factors/recovery-codes";
 import { MESSAGES } from "@/lib/server/policy";
@@ -180,13 +180,13 @@ export async function signOutEverywhereAction(): Promise<void> {
   })();
 }
 
-// For email users: a fresh code to prove the second factor before a change.
+// For email and passkey users: a fresh code to prove the second factor before a change.
 export async function sendReauthCodeAction(): Promise<FormState> {
   return formAction({
     guard: "session",
     path: SETTINGS_PATH,
     run: async ({ user, request }): Promise<FormState> => {
-      if (user.twoFactorMethod !== "email") return { message: MESSAGES.useAuthenticatorCode };
+      if (!usesEmailedReauthCodes(user)) return { message: MESSAGES.useAuthenticatorCode };
       const challenge = await createReauthChallenge(user.id, request);
       const sent = await sendSignInCode(challenge);
       return sent.ok

@@ -5,6 +5,7 @@ import { LocalTime } from "@/app/_components/local-time";
 import { env } from "@/lib/server/platform/env";
 import { findPendingEmailChange } from "@/lib/server/accounts/email-change";
 import { listRecentSecurityEvents } from "@/lib/server/accounts/events";
+import { listPasskeys } from "@/lib/server/factors/passkeys";
 import { countRecoveryCodesLeft } from "@/lib/server/factors/recovery-codes";
 import { describeBrowser, describeIp, maskEmail } from "@/lib/server/platform/request-labels";
 import { getPendingReenrolment } from "@/lib/server/factors/reenrolment";
@@ -16,6 +17,14 @@ import { ReauthCodeButton } from "./reauth-code-button";
 import { ReenrolForm } from "./reenrol-form";
 import { RegenerateForm } from "./regenerate-form";
 import { CONFIRM_SIGN_OUT_EVERYWHERE, SignOutEverywhere } from "./sign-out-everywhere";
+import { AddPasskeyForm } from "./add-passkey-form";
+import { PasskeyList } from "./passkey-list";
+
+const METHOD_LABELS: Record<string, string> = {
+  totp: "Authenticator app",
+  email: "Codes sent by email",
+  passkey: "Passkey",
+};
 
 export const metadata: Metadata = { title: "Security settings" };
 
@@ -49,12 +58,15 @@ export default async function SecuritySettingsPage({ searchParams }: Props) {
   const { user } = await requireSession("/settings/security");
   const confirmSignOut = (await searchParams).confirm === CONFIRM_SIGN_OUT_EVERYWHERE;
   const emailCodesOff = !env.EMAIL_SECOND_FACTOR;
-  const [codesLeft, events, pendingSwitch, pendingEmail] = await Promise.all([
+  const [codesLeft, events, pendingSwitch, pendingEmail, passkeys] = await Promise.all([
     countRecoveryCodesLeft(user.id),
     listRecentSecurityEvents(user.id),
     getPendingReenrolment(user),
     findPendingEmailChange(user.id),
+    listPasskeys(user.id),
   ]);
+  // An account whose factor is not an authenticator app is offered one.
+  const withoutApp = user.twoFactorMethod === "email" || user.twoFactorMethod === "passkey";
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Security settings</h1>
@@ -70,7 +82,7 @@ export default async function SecuritySettingsPage({ searchParams }: Props) {
           <div>
             <dt className="text-slate-500">Method</dt>
             <dd className="font-medium">
-              {user.twoFactorMethod === "email" ? "Codes sent by email" : "Authenticator app"}
+              {METHOD_LABELS[user.twoFactorMethod ?? ""] ?? "Authenticator app"}
             </dd>
           </div>
           <div>
@@ -92,6 +104,14 @@ export default async function SecuritySettingsPage({ searchParams }: Props) {
             </p>
             <p>To make a change below, first get a code:</p>
             <ReauthCodeButton />
+          </div>
+        ) : user.twoFactorMethod === "passkey" ? (
+          <div className="space-y-3 text-sm text-slate-600">
+            <p>
+              Your passkey is your second factor. A change below asks for a current code: use a recovery code
+              {emailCodesOff ? "." : ", or get a code by email:"}
+            </p>
+            {emailCodesOff ? null : <ReauthCodeButton />}
           </div>
         ) : (
           <p className="text-sm text-slate-600">
@@ -155,10 +175,25 @@ export default async function SecuritySettingsPage({ searchParams }: Props) {
         <RegenerateForm />
       </Section>
       <Section
-        title={user.twoFactorMethod === "email" ? "Use an authenticator app" : "New authenticator app"}
+        title="Passkeys"
+        description="Sign in with your fingerprint, face or screen lock instead of a code. Adding or removing a passkey needs your password and a current code."
+      >
+        <PasskeyList
+          passkeys={passkeys.map((passkey) => ({
+            id: passkey.id,
+            name: passkey.name,
+            createdAt: passkey.createdAt.toISOString(),
+            lastUsedAt: passkey.lastUsedAt?.toISOString() ?? null,
+            backedUp: passkey.backedUp,
+          }))}
+        />
+        <AddPasskeyForm />
+      </Section>
+      <Section
+        title={withoutApp ? "Use an authenticator app" : "New authenticator app"}
         description={
-          user.twoFactorMethod === "email"
-            ? "Switch from emailed codes to an authenticator app. You need your password and a current code."
+          withoutApp
+            ? `Switch from ${user.twoFactorMethod === "email" ? "emailed codes" : "your passkey"} to an authenticator app. You need your password and a current code.`
             : "Moving to a new phone? Set up the new app here. You need your password and a current code (or a recovery code)."
         }
       >

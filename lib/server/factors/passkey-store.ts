@@ -1,4 +1,5 @@
 import "server-only";
+import type { Prisma } from "@prisma/client";
 import { db } from "../platform/db";
 import { PASSKEYS } from "../policy";
 
@@ -64,29 +65,39 @@ export async function renamePasskey(
   return count === 1 ? { ok: true } : { ok: false, reason: "not found" };
 }
 
+type Removal = { ok: true } | { ok: false; reason: "last factor" | "not found" };
+type Reader = Pick<Prisma.TransactionClient, "user" | "passkey">;
+
 // DESIGN.md §4: never the account's last factor. An enrolled authenticator
-// app or emailed codes count as one; recovery codes do not. The user's row is
-// written first, so that concurrent removals of two last passkeys take turns
-// (a row lock on PostgreSQL, the write lock on SQLite) and the second sees
-// the first's removal.
-export async function removePasskey(
-  userId: string,
-  passkeyId: string,
-): Promise<{ ok: true } | { ok: false; reason: "last factor" | "not found" }> {
+// app or emailed codes count as one; recovery codes do not.
+async function removalVerdict(client: Reader, userId: string, passkeyId: string): Promise<Removal> {
+  const user = await client.user.findUnique({
+    where: { id: userId },
+    select: { twoFactorMethod: true, totpFactor: { select: { confirmedAt: true } } },
+  });
+  const target = await client.passkey.findFirst({ where: { id: passkeyId, userId }, select: { id: true } });
+  if (!user || !target) return { ok: false, reason: "not found" };
+  const otherPasskeys = await client.passkey.count({ where: { userId, id: { not: passkeyId } } });
+  const otherFactor =
+    (user.twoFactorMethod === "totp" && Boolean(user.totpFactor?.confirmedAt)) ||
+    user.twoFactorMethod === "email";
+  return otherPasskeys === 0 && !otherFactor ? { ok: false, reason: "last factor" } : { ok: true };
+}
+
+// Whether removePasskey would remove it now: settings asks before it asks
+// for the password, so that no code is spent on a removal that cannot happen.
+export function canRemovePasskey(userId: string, passkeyId: string): Promise<Removal> {
+  return removalVerdict(db, userId, passkeyId);
+}
+
+// The user's row is written first, so that concurrent removals of two last
+// passkeys take turns (a row lock on PostgreSQL, the write lock on SQLite)
+// and the second sees the first's removal.
+export async function removePasskey(userId: string, passkeyId: string): Promise<Removal> {
   return db.$transaction(async (tx) => {
     await tx.user.updateMany({ where: { id: userId }, data: { updatedAt: new Date() } });
-    const user = await tx.user.findUnique({
-      where: { id: userId },
-      select: { twoFactorMethod: true, totpFactor: { select: { confirmedAt: true } } },
-    });
-    const target = await tx.passkey.findFirst({ where: { id: passkeyId, userId }, select: { id: true } });
-    if (!user || !target) return { ok: false, reason: "not found" } as const;
-    const otherPasskeys = await tx.passkey.count({ where: { userId, id: { not: passkeyId } } });
-    const otherFactor =
-      (user.twoFactorMethod === "totp" && Boolean(user.totpFactor?.confirmedAt)) ||
-      user.twoFactorMethod === "email";
-    if (otherPasskeys === 0 && !otherFactor) return { ok: false, reason: "last factor" } as const;
-    await tx.passkey.delete({ where: { id: passkeyId } });
-    return { ok: true } as const;
+    const verdict = await removalVerdict(tx, userId, passkeyId);
+    if (verdict.ok) await tx.passkey.delete({ where: { id: passkeyId } });
+    return verdict;
   });
 }

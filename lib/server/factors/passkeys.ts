@@ -22,6 +22,7 @@ import {
 } from "./passkey-challenges";
 
 export {
+  canRemovePasskey,
   listPasskeys,
   normalizePasskeyName,
   removePasskey,
@@ -79,10 +80,12 @@ export async function startPasskeyRegistration(
   });
 }
 
+// `name` may depend on the authenticator (its AAGUID, known once the
+// response is verified), for a passkey its owner did not name.
 export async function finishPasskeyRegistration(
   user: PasskeyUser,
   response: RegistrationResponseJSON,
-  name: string,
+  name: string | ((aaguid: string) => string),
   boundTo: RegistrationBinding = {},
 ): Promise<RegistrationResult> {
   const challenge = challengeOf(response?.response?.clientDataJSON);
@@ -114,7 +117,8 @@ export async function finishPasskeyRegistration(
         transports: transports.length > 0 ? transports.join(",") : null,
         deviceType: info.credentialDeviceType,
         backedUp: info.credentialBackedUp,
-        name: normalizePasskeyName(name) ?? PASSKEYS.defaultName,
+        name:
+          normalizePasskeyName(typeof name === "function" ? name(info.aaguid) : name) ?? PASSKEYS.defaultName,
       },
       select: summarySelect,
     });

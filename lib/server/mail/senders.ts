@@ -5,6 +5,8 @@ import * as emailChangeCode from "@/emails/email-change-code";
 import * as emailChanged from "@/emails/email-changed";
 import * as newSignIn from "@/emails/new-sign-in";
 import * as partialSignIn from "@/emails/partial-sign-in";
+import * as passkeyAdded from "@/emails/passkey-added";
+import * as passkeyRemoved from "@/emails/passkey-removed";
 import * as passwordChanged from "@/emails/password-changed";
 import * as passwordReset from "@/emails/password-reset";
 import * as passwordResetDone from "@/emails/password-reset-done";
@@ -190,4 +192,22 @@ export function sendPasswordResetLink(
 
 export function noticePasswordResetDone(user: Recipient, context: RequestContext): Promise<void> {
   return notice(passwordResetDone, user, seenWithBrowser(context));
+}
+
+// --- passkeys in settings (issue 14) ------------------------------------------------
+
+export function noticePasskeyAdded(
+  user: Recipient,
+  context: RequestContext,
+  passkeyName: string,
+): Promise<void> {
+  return notice(passkeyAdded, user, { ...seenWithBrowser(context), passkeyName });
+}
+
+export function noticePasskeyRemoved(
+  user: Recipient,
+  context: RequestContext,
+  passkeyName: string,
+): Promise<void> {
+  return notice(passkeyRemoved, user, { ...seenWithBrowser(context), passkeyName });
 }

@@ -14,6 +14,13 @@ import { keys, LIMITS, MESSAGES, retryMessage } from "../policy";
 import { getRequestContext } from "../platform/request-context";
 import { verifySecondFactor, type SecondFactorResult } from "../factors/two-factor";
 
+// Whose 6-digit "Current code" is an emailed one: email users, and passkey
+// users (a passkey cannot be typed; they have no authenticator app). Either
+// may also use a recovery code.
+export function usesEmailedReauthCodes(user: Pick<User, "twoFactorMethod">): boolean {
+  return user.twoFactorMethod === "email" || user.twoFactorMethod === "passkey";
+}
+
 export type ReauthResult = ({ ok: true } & SecondFactorResult) | { ok: false; state: FormState };
 
 // README.md "How it works" (security settings) and SECURITY.md, ASVS 7.5.1:
@@ -50,7 +57,7 @@ export async function reauthenticate(user: User, formData: FormData): Promise<Re
   }
   await resetTries(passwordKey);
   const result = totp.success
-    ? user.twoFactorMethod === "email"
+    ? usesEmailedReauthCodes(user)
       ? await verifySecondFactor(
           user.id,
           "email",

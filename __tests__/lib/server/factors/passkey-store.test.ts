@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { db } from "@/lib/server/platform/db";
 import { PASSKEYS } from "@/lib/server/policy";
 import {
+  canRemovePasskey,
   listPasskeys,
   normalizePasskeyName,
   removePasskey,
@@ -150,5 +151,18 @@ describe("removePasskey", () => {
     );
     expect(results.filter((result) => result.ok)).toHaveLength(accounts.length);
     for (const { userId } of accounts) expect(await db.passkey.count({ where: { userId } })).toBe(1);
+  });
+});
+
+describe("canRemovePasskey", () => {
+  it("says what removePasskey would answer, and removes nothing", async () => {
+    const alone = await createUser();
+    const only = await addPasskey(alone, "Only");
+    expect(await canRemovePasskey(alone, only)).toEqual({ ok: false, reason: "last factor" });
+    const withApp = await createUser({ twoFactorMethod: "totp", totp: true });
+    const spare = await addPasskey(withApp, "Spare");
+    expect(await canRemovePasskey(withApp, spare)).toEqual({ ok: true });
+    expect(await canRemovePasskey(withApp, only)).toEqual({ ok: false, reason: "not found" });
+    expect(await db.passkey.count({ where: { id: { in: [only, spare] } } })).toBe(2);
   });
 });

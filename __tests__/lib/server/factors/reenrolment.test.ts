@@ -63,4 +63,14 @@ describe("cancelTotpReenrolment", () => {
     await cancelTotpReenrolment(totpUser.id);
     expect(await db.totpFactor.count({ where: { userId: totpUser.id } })).toBe(1);
   });
+
+  it("removes the factor row a passkey user's switch made", async () => {
+    const user = await createEnrolledUser();
+    await db.totpFactor.delete({ where: { userId: user.id } });
+    await db.user.update({ where: { id: user.id }, data: { twoFactorMethod: "passkey" } });
+    await startTotpReenrolment(user.id);
+    await cancelTotpReenrolment(user.id);
+    expect(await db.totpFactor.count({ where: { userId: user.id } })).toBe(0);
+    expect((await userRow(user.id)).twoFactorMethod).toBe("passkey");
+  });
 });

@@ -81,6 +81,23 @@ describe("reauthenticate", () => {
     expect(await attempt(email, { password: user.password, code: issued.code })).toEqual({ ok: true });
   });
 
+  it("takes a passkey user's emailed code or recovery code, never an app code", async () => {
+    const user = await createEnrolledUser();
+    await db.user.update({ where: { id: user.id }, data: { twoFactorMethod: "passkey" } });
+    const challenge = await createReauthChallenge(user.id, { ip: freshIp(), userAgent: "jest" });
+    const issued = await issueEmailCode(user.id, challenge.id);
+    if (!issued.ok) throw new Error("no email code issued");
+    const passkeyUser = await row(user);
+    expect(
+      (await attempt(passkeyUser, { password: user.password, code: await currentCode(user.secret) })).ok,
+    ).toBe(false);
+    expect(await attempt(passkeyUser, { password: user.password, code: issued.code })).toEqual({ ok: true });
+    expect(await attempt(passkeyUser, { password: user.password, code: user.recoveryCodes[0]! })).toEqual({
+      ok: true,
+      recoveryCodesLeft: 9,
+    });
+  });
+
   it(`stops after ${LIMITS.codesPerAccount.max} code tries per account, whatever the password`, async () => {
     const user = await createEnrolledUser();
     const browser = new Browser(freshIp());
