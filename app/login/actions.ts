@@ -108,8 +108,11 @@ export async function beginPasskeySignInAction(
   return formAction({
     guard: "none",
     path: "/login",
-    limits: async ({ request }) => claimWindowTry(passkeySignInKeys.begins(request.ip), PASSKEY_SIGN_IN.perIp),
-    run: async (): Promise<PasskeyState> => ({ options: { ceremony: "get", json: await beginPasskeySignIn() } }),
+    limits: async ({ request }) =>
+      claimWindowTry(passkeySignInKeys.begins(request.ip), PASSKEY_SIGN_IN.perIp),
+    run: async (): Promise<PasskeyState> => ({
+      options: { ceremony: "get", json: await beginPasskeySignIn() },
+    }),
   })(previous, formData);
 }
 

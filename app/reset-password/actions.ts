@@ -89,7 +89,12 @@ async function refuseResetFactor(
   method: keyof typeof METHOD_NAMES,
   request: RequestContext,
 ): Promise<string> {
-  await recordSecurityEvent(userId, "sign_in_failed_code", request, `password reset, ${METHOD_NAMES[method]}`);
+  await recordSecurityEvent(
+    userId,
+    "sign_in_failed_code",
+    request,
+    `password reset, ${METHOD_NAMES[method]}`,
+  );
   const { left, retryAfterSeconds } = await windowTriesLeft(limitKey, LIMITS.codesPerAccount);
   return left > 0 ? RESET_MESSAGES.triesLeft(left) : retryMessage(retryAfterSeconds);
 }
