@@ -3,6 +3,8 @@ import { randomBytes } from "node:crypto";
 import { db } from "@/lib/server/platform/db";
 import { PASSKEYS } from "@/lib/server/policy";
 import {
+  findPasskeyOwner,
+  hasPasskey,
   listPasskeys,
   normalizePasskeyName,
   removePasskey,
@@ -137,5 +139,28 @@ describe("removePasskey", () => {
     );
     expect(results.filter((result) => result.ok)).toHaveLength(accounts.length);
     for (const { userId } of accounts) expect(await db.passkey.count({ where: { userId } })).toBe(1);
+  });
+});
+
+describe("findPasskeyOwner and hasPasskey", () => {
+  it("name the account a credential belongs to, and whether an account holds one", async () => {
+    const owner = await createUser({ twoFactorMethod: "email" });
+    const bare = await createUser({ twoFactorMethod: "email" });
+    const credentialId = randomBytes(16).toString("base64url");
+    await db.passkey.create({
+      data: {
+        userId: owner,
+        credentialId,
+        publicKey: Buffer.from("key"),
+        counter: 0,
+        deviceType: "singleDevice",
+        backedUp: false,
+        name: "Laptop",
+      },
+    });
+    expect(await findPasskeyOwner(credentialId)).toBe(owner);
+    expect(await findPasskeyOwner(randomBytes(16).toString("base64url"))).toBeNull();
+    expect(await hasPasskey(owner)).toBe(true);
+    expect(await hasPasskey(bare)).toBe(false);
   });
 });
