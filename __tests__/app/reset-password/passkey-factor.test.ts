@@ -40,7 +40,7 @@ const finish = (browser: Browser, token: string, response: unknown) =>
     runAction(() => finishResetPasskeyAction({}, form({ token, response: JSON.stringify(response) }))),
   );
 
-async function usePasskey(
+async function signWithPasskey(
   browser: Browser,
   token: string,
   authenticator: SoftwareAuthenticator,
@@ -79,7 +79,7 @@ describe("a passkey as a password reset's second factor", () => {
       const user = await createPasskeyUser({ method });
       const token = await resetLink(user.id);
       const browser = new Browser(freshIp());
-      expect((await usePasskey(browser, token, user.authenticator)).redirectedTo).toBe(
+      expect((await signWithPasskey(browser, token, user.authenticator)).redirectedTo).toBe(
         `/reset-password?token=${token}`,
       );
     }
@@ -105,7 +105,7 @@ describe("a passkey as a password reset's second factor", () => {
       "That passkey could not be used for this account. Too many attempts. Try again in 15 minutes.",
     );
     // The right passkey now waits too, and nothing was proven.
-    const right = await usePasskey(browser, token, user.authenticator);
+    const right = await signWithPasskey(browser, token, user.authenticator);
     expect(right.result?.message).toMatch(/^Too many attempts\. Try again in 1[45] minutes\.$/);
     expect(browser.cookies.has(RESET_COOKIE)).toBe(false);
     expect(await findReset(token)).toMatchObject({ ok: true, reset: { factorVerified: false } });
@@ -141,9 +141,11 @@ describe("a passkey as a password reset's second factor", () => {
     const user = await createPasskeyUser();
     const token = await resetLink(user.id);
     const browser = new Browser(freshIp());
-    expect((await usePasskey(browser, token, user.authenticator, { counter: 9 })).redirectedTo).toBeDefined();
+    expect(
+      (await signWithPasskey(browser, token, user.authenticator, { counter: 9 })).redirectedTo,
+    ).toBeDefined();
     const again = await resetLink(user.id);
-    const back = await usePasskey(browser, again, user.authenticator, { counter: 3 });
+    const back = await signWithPasskey(browser, again, user.authenticator, { counter: 3 });
     expect(back.result?.message).toBe(WRONG(9));
     const refused = await db.securityEvent.findMany({ where: { userId: user.id, type: "passkey_refused" } });
     expect(refused.map((event) => event.detail)).toEqual(["signature counter went back"]);

@@ -35,7 +35,7 @@ const finish = (response: unknown, callbackUrl = "/dashboard") =>
   runAction(() => finishPasskeyStepAction({}, form({ callbackUrl, response: JSON.stringify(response) })));
 
 // One use of the passkey at this browser's pending sign-in.
-async function usePasskey(
+async function signWithPasskey(
   authenticator: SoftwareAuthenticator,
   knobs: AuthenticatorKnobs = {},
   callbackUrl = "/dashboard",
@@ -51,7 +51,7 @@ describe("a passkey as the second step at /login/verify", () => {
     const user = await createPasskeyUser();
     await passPasswordStep(user);
     const mailed = watchOutbox();
-    const { redirectedTo } = await usePasskey(user.authenticator, {}, "/token");
+    const { redirectedTo } = await signWithPasskey(user.authenticator, {}, "/token");
     expect(redirectedTo).toBe("/token");
     expect(sessionCookie()).toBeDefined();
     expect(browser.cookies.has("2fa-challenge")).toBe(false);
@@ -139,7 +139,7 @@ describe("a passkey as the second step at /login/verify", () => {
     expect(result?.message).toBe(TRIES(4));
     expect(sessionCookie()).toBeUndefined();
     // This sign-in's own challenge still works.
-    expect((await usePasskey(user.authenticator)).redirectedTo).toBe("/dashboard");
+    expect((await signWithPasskey(user.authenticator)).redirectedTo).toBe("/dashboard");
   });
 
   it("refuses a replayed answer", async () => {
@@ -164,9 +164,9 @@ describe("a passkey as the second step at /login/verify", () => {
   it("refuses a signature counter that went back, and records it", async () => {
     const user = await createPasskeyUser();
     await passPasswordStep(user);
-    expect((await usePasskey(user.authenticator, { counter: 10 })).redirectedTo).toBe("/dashboard");
+    expect((await signWithPasskey(user.authenticator, { counter: 10 })).redirectedTo).toBe("/dashboard");
     await passPasswordStep(user);
-    const { result } = await usePasskey(user.authenticator, { counter: 5 });
+    const { result } = await signWithPasskey(user.authenticator, { counter: 5 });
     expect(result?.message).toBe(TRIES(4));
     expect(sessionCookie()).toBeUndefined();
     const refused = await db.securityEvent.findMany({ where: { userId: user.id, type: "passkey_refused" } });
@@ -177,7 +177,9 @@ describe("a passkey as the second step at /login/verify", () => {
   it("accepts a second-step passkey without user verification", async () => {
     const user = await createPasskeyUser();
     await passPasswordStep(user);
-    expect((await usePasskey(user.authenticator, { userVerified: false })).redirectedTo).toBe("/dashboard");
+    expect((await signWithPasskey(user.authenticator, { userVerified: false })).redirectedTo).toBe(
+      "/dashboard",
+    );
   });
 
   it("shares the account's limit of 10 wrong codes per 15 minutes with codes", async () => {
@@ -190,12 +192,12 @@ describe("a passkey as the second step at /login/verify", () => {
       await finish(stranger.authenticate({ ...(await begin()), allowCredentials: [] }));
     }
     await passPasswordStep(user);
-    const { result } = await usePasskey(user.authenticator);
+    const { result } = await signWithPasskey(user.authenticator);
     expect(result?.message).toMatch(/^Too many attempts. Try again in 1[45] minutes\.$/);
     expect(sessionCookie()).toBeUndefined();
     // A right code resets it after the window; here, a right passkey on a fresh account bucket.
     await db.rateLimit.deleteMany({ where: { key: `code:account:${user.id}` } });
-    expect((await usePasskey(user.authenticator)).redirectedTo).toBe("/dashboard");
+    expect((await signWithPasskey(user.authenticator)).redirectedTo).toBe("/dashboard");
     expect(await db.rateLimit.findUnique({ where: { key: `code:account:${user.id}` } })).toBeNull();
   });
 
