@@ -1,5 +1,6 @@
 /** @jest-environment node */
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import fc from "fast-check";
 import { beginPasskeySignInAction, finishPasskeySignInAction } from "@/app/login/actions";
 import { Browser } from "@/__tests__/kit/browsers";
 import { freshIp } from "@/__tests__/kit/names";
@@ -213,5 +214,46 @@ describe("signing in with a passkey alone", () => {
       );
       expect(result?.errors?.response).toEqual(["The passkey's answer could not be read. Try again."]);
     }
+  });
+
+  it("answers well-formed answers with random parts with a refusal, never a throw or a session", async () => {
+    const user = await createPasskeyUser();
+    const b64 = fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString("base64url"));
+    const clientData = fc.oneof(
+      b64,
+      fc
+        .record({ type: fc.string(), challenge: fc.oneof(fc.string(), fc.integer()), origin: fc.string() })
+        .map((data) => Buffer.from(JSON.stringify(data)).toString("base64url")),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          id: fc.oneof(
+            b64.filter((id) => id.length > 0),
+            fc.constant(user.authenticator.credentials[0].id.toString("base64url")),
+          ),
+          clientDataJSON: clientData,
+          authenticatorData: b64,
+          signature: b64,
+          userHandle: fc.option(b64, { nil: undefined }),
+        }),
+        async ({ id, userHandle, ...parts }) => {
+          const browser = new Browser(freshIp());
+          await begin(browser);
+          const answer = {
+            id,
+            rawId: id,
+            type: "public-key",
+            response: { ...parts, ...(userHandle === undefined ? {} : { userHandle }) },
+            clientExtensionResults: {},
+          };
+          const { result, redirectedTo } = await finish(browser, answer);
+          expect(redirectedTo).toBeUndefined();
+          expect(result?.message).toEqual(expect.any(String));
+          expect(sessionOf(browser)).toBeUndefined();
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
