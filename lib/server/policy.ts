@@ -342,3 +342,9 @@ export const PASSKEY_SIGN_IN_MESSAGES = {
 // The detail of a `passkey_refused` event whose signature counter went back
 // (W3C WebAuthn §6.1.1: perhaps a cloned authenticator).
 export const PASSKEY_COUNTER_WENT_BACK = "signature counter went back";
+// The detail of a `passkey_refused` event when a passkey of the account
+// failed as the whole sign-in.
+export const PASSKEY_SIGN_IN_REFUSED = {
+  "verification failed": "sign-in with a passkey: the signature did not verify",
+  "user verification": "sign-in with a passkey: the user was not verified",
+} as const;

@@ -6,11 +6,18 @@ import type {
 } from "@simplewebauthn/server";
 import { cookies } from "next/headers";
 import { COOKIE_ATTRIBUTES, SECURE_COOKIES } from "@/lib/auth/cookie-attributes";
+import { recordSecurityEvent } from "../accounts/events";
 import { findPasskeyOwner } from "../factors/passkey-store";
 import { finishPasskeyAuthentication, startPasskeyAuthentication } from "../factors/passkeys";
 import { claimWindowTry } from "../platform/rate-limit";
 import type { RequestContext } from "../platform/request-context";
-import { LIMITS, PASSKEY_SIGN_IN, PASSKEY_SIGN_IN_MESSAGES, retryMessage } from "../policy";
+import {
+  LIMITS,
+  PASSKEY_SIGN_IN,
+  PASSKEY_SIGN_IN_MESSAGES,
+  PASSKEY_SIGN_IN_REFUSED,
+  retryMessage,
+} from "../policy";
 import { recordPasskeyRefusal, secondStepLimitKey } from "./second-step";
 
 // A passkey as the whole sign-in (DESIGN.md §4; NIST SP 800-63B-4: a
@@ -64,6 +71,14 @@ export async function finishPasskeySignIn(
     return { ok: true, userId: result.userId };
   }
   await recordPasskeyRefusal(result, request);
+  // The account's owner sees a try with one of its passkeys that failed.
+  if (result.userId && (result.reason === "verification failed" || result.reason === "user verification"))
+    await recordSecurityEvent(
+      result.userId,
+      "passkey_refused",
+      request,
+      PASSKEY_SIGN_IN_REFUSED[result.reason],
+    );
   return {
     ok: false,
     message:
