@@ -72,5 +72,12 @@ describe("finishPasskeySignIn", () => {
     expect(await db.rateLimit.findUnique({ where: { key: `code:account:${user.id}` } })).toMatchObject({
       count: 1,
     });
+    const events = await db.securityEvent.findMany({
+      where: { userId: user.id },
+      select: { type: true, detail: true },
+    });
+    expect(events).toEqual([
+      { type: "passkey_refused", detail: "sign-in with a passkey: the user was not verified" },
+    ]);
   });
 });
