@@ -5,6 +5,7 @@ import { getCurrentSession } from "@/lib/server/sign-in/session";
 import { orUnavailablePage } from "@/lib/server/platform/unavailable";
 import { RESET_MESSAGES } from "@/lib/server/policy";
 import { LoginForm } from "./login-form";
+import { PasskeySignInForm } from "./passkey-sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -30,6 +31,10 @@ export default async function LoginPage({ searchParams }: Props) {
     <div className="card mx-auto max-w-md space-y-6">
       <h1 className="text-2xl font-bold">Sign in</h1>
       <LoginForm callbackUrl={callbackUrl} notice={notice} />
+      {/* Needs JavaScript; without it the component leaves a <noscript> note. */}
+      <div className="border-t border-slate-200 pt-4">
+        <PasskeySignInForm callbackUrl={callbackUrl} />
+      </div>
     </div>
   );
 }

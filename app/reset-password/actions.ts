@@ -11,6 +11,8 @@ import {
   markResetFactorVerified,
   type ResetRefusal,
 } from "@/lib/server/accounts/password-reset";
+import { hasPasskey } from "@/lib/server/factors/passkey-store";
+import { finishPasskeyAuthentication, startPasskeyAuthentication } from "@/lib/server/factors/passkeys";
 import { verifySecondFactor } from "@/lib/server/factors/two-factor";
 import { METHOD_NAMES, noticePasswordResetDone, noticeRecoveryCodeUsed } from "@/lib/server/mail/senders";
 import { claimWindowTry, resetTries, windowTriesLeft } from "@/lib/server/platform/rate-limit";
@@ -19,18 +21,23 @@ import {
   keys,
   LIMITS,
   MESSAGES,
+  PASSKEY_SIGN_IN_MESSAGES,
   RESET_MESSAGES,
   retryMessage,
 } from "@/lib/server/policy";
+import type { RequestContext } from "@/lib/server/platform/request-context";
 import { formAction } from "@/lib/server/sign-in/action";
 import { limitSubject } from "@/lib/server/sign-in/known-device";
+import { recordPasskeyRefusal } from "@/lib/server/sign-in/second-step";
 import { fieldErrors } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
 import {
   resetFactorSchema,
+  resetPasskeySchema,
   resetPasswordSchema,
   resetTokenFormSchema,
 } from "@/lib/validations/password-reset";
+import type { PasskeyState } from "@/lib/validations/passkeys";
 import { forgetResetSecret, keepResetSecret, readResetSecret } from "./reset-cookie";
 
 const linkMessage = (refusal: ResetRefusal): string =>
@@ -60,17 +67,8 @@ const resetFactorHandler = formAction({
       if (!verdict.ok) return { message: retryMessage(verdict.retryAfterSeconds) };
       const result = await verifySecondFactor(reset.userId, data.method, data.code);
       if (!result.ok) {
-        await recordSecurityEvent(
-          reset.userId,
-          "sign_in_failed_code",
-          request,
-          `password reset, ${METHOD_NAMES[data.method]}`,
-        );
-        const { left, retryAfterSeconds } = await windowTriesLeft(limitKey, LIMITS.codesPerAccount);
-        return {
-          errors: { code: [RESET_MESSAGES.wrongFactor[data.method]] },
-          message: left > 0 ? RESET_MESSAGES.triesLeft(left) : retryMessage(retryAfterSeconds),
-        };
+        const message = await refuseResetFactor(reset.userId, limitKey, data.method, request);
+        return { errors: { code: [RESET_MESSAGES.wrongFactor[data.method]] }, message };
       }
       await resetTries(limitKey);
       if (result.recoveryCodesLeft !== undefined) {
@@ -79,14 +77,81 @@ const resetFactorHandler = formAction({
         await noticeRecoveryCodeUsed(reset, request, result.recoveryCodesLeft);
       }
     }
-    const marked = await markResetFactorVerified(data.token);
-    if (!marked.ok)
-      return {
-        message:
-          marked.reason === "already_verified" ? RESET_MESSAGES.factorProvenElsewhere : linkMessage(marked),
-      };
-    await keepResetSecret(marked.browserSecret, reset.expiresAt);
-    redirect(`/reset-password?token=${encodeURIComponent(data.token)}`);
+    return acceptResetFactor(data.token, reset.expiresAt);
+  },
+});
+
+// A wrong factor of a reset: recorded, and the message says how many tries
+// the account's code limit has left.
+async function refuseResetFactor(
+  userId: string,
+  limitKey: string,
+  method: keyof typeof METHOD_NAMES,
+  request: RequestContext,
+): Promise<string> {
+  await recordSecurityEvent(
+    userId,
+    "sign_in_failed_code",
+    request,
+    `password reset, ${METHOD_NAMES[method]}`,
+  );
+  const { left, retryAfterSeconds } = await windowTriesLeft(limitKey, LIMITS.codesPerAccount);
+  return left > 0 ? RESET_MESSAGES.triesLeft(left) : retryMessage(retryAfterSeconds);
+}
+
+// The factor is proven: bound to the reset and to this browser, then on to the new password.
+async function acceptResetFactor(token: string, linkExpiresAt: Date): Promise<FormState> {
+  const marked = await markResetFactorVerified(token);
+  if (!marked.ok)
+    return {
+      message:
+        marked.reason === "already_verified" ? RESET_MESSAGES.factorProvenElsewhere : linkMessage(marked),
+    };
+  await keepResetSecret(marked.browserSecret, linkExpiresAt);
+  redirect(`/reset-password?token=${encodeURIComponent(token)}`);
+}
+
+// "Use a passkey", first post: options for the reset account's passkeys (no
+// sign-in challenge; user verification not required, as at the second step).
+const beginResetPasskeyHandler = formAction({
+  guard: "none",
+  path: "/reset-password",
+  schema: resetTokenFormSchema,
+  run: async ({ data: { token } }): Promise<PasskeyState> => {
+    const found = await findReset(token);
+    if (!found.ok) return { message: linkMessage(found) };
+    if (found.reset.factorVerified) return { message: RESET_MESSAGES.factorProvenElsewhere };
+    if (!(await hasPasskey(found.reset.userId))) return { message: PASSKEY_SIGN_IN_MESSAGES.noPasskey };
+    return {
+      options: { ceremony: "get", json: await startPasskeyAuthentication({ userId: found.reset.userId }) },
+    };
+  },
+});
+
+// Second post: the passkey's answer is the reset's factor, under the same
+// code limit as a code, then the same way on as a right code.
+const finishResetPasskeyHandler = formAction({
+  guard: "none",
+  path: "/reset-password",
+  schema: resetPasskeySchema,
+  run: async ({ data: { token, response }, request }): Promise<PasskeyState> => {
+    const found = await findReset(token);
+    if (!found.ok) return { message: linkMessage(found) };
+    const { reset } = found;
+    const limitKey = keys.codes(await limitSubject(reset.userId));
+    const verdict = await claimWindowTry(limitKey, LIMITS.codesPerAccount);
+    if (!verdict.ok) return { message: retryMessage(verdict.retryAfterSeconds) };
+    const result = await finishPasskeyAuthentication(response, {
+      requireUserVerification: false,
+      userId: reset.userId,
+    });
+    if (!result.ok) {
+      await recordPasskeyRefusal(result, request);
+      const tries = await refuseResetFactor(reset.userId, limitKey, "passkey", request);
+      return { message: `${PASSKEY_SIGN_IN_MESSAGES.wrongPasskey} ${tries}` };
+    }
+    await resetTries(limitKey);
+    return acceptResetFactor(token, reset.expiresAt);
   },
 });
 
@@ -133,4 +198,18 @@ export async function resetFactorAction(previous: FormState, formData: FormData)
 
 export async function resetPasswordAction(previous: FormState, formData: FormData): Promise<FormState> {
   return resetPasswordHandler(previous, formData);
+}
+
+export async function beginResetPasskeyAction(
+  previous: PasskeyState,
+  formData: FormData,
+): Promise<PasskeyState> {
+  return beginResetPasskeyHandler(previous, formData);
+}
+
+export async function finishResetPasskeyAction(
+  previous: PasskeyState,
+  formData: FormData,
+): Promise<PasskeyState> {
+  return finishResetPasskeyHandler(previous, formData);
 }

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { findReset } from "@/lib/server/accounts/password-reset";
+import { hasPasskey } from "@/lib/server/factors/passkey-store";
 import { orUnavailablePage } from "@/lib/server/platform/unavailable";
 import { ACCOUNT_CODE_MESSAGES, RESET_MESSAGES } from "@/lib/server/policy";
 import { FactorForm } from "./factor-form";
 import { NewPasswordForm } from "./new-password-form";
+import { PasskeyFactorForm } from "./passkey-factor-form";
 import { readResetSecret } from "./reset-cookie";
 
 // The token is in this page's URL: no robots, and no link to another site
@@ -62,6 +64,10 @@ export default async function ResetPasswordPage({ searchParams }: Props) {
   const requested = params.method === "recovery" ? "recovery" : "totp";
   const method =
     reset.twoFactorMethod === null ? "none" : reset.twoFactorMethod === "totp" ? requested : "recovery";
+  // A passkey counts too; it leads where the only other way is a recovery code.
+  const passkeys =
+    method !== "none" && (await orUnavailablePage(hasPasskey(reset.userId), "/reset-password"));
+  const passkeyLeads = passkeys && method === "recovery" && reset.twoFactorMethod !== "totp";
   const link = (next: "totp" | "recovery") =>
     `/reset-password?token=${encodeURIComponent(token)}${next === "recovery" ? "&method=recovery" : ""}`;
   return (
@@ -73,15 +79,19 @@ export default async function ResetPasswordPage({ searchParams }: Props) {
             ? `${reset.username} has no second factor yet: continue to choose a new password, then set one up when you sign in.`
             : method === "totp"
               ? `First prove it is you: enter the code from the authenticator app of ${reset.username}.`
-              : reset.twoFactorMethod === "email"
-                ? `First prove it is you: this link came by email, so enter one of the recovery codes of ${reset.username}.`
-                : `First prove it is you: enter one of the recovery codes of ${reset.username}. Each code works once.`}
+              : passkeyLeads
+                ? `First prove it is you: use a passkey of ${reset.username}, or enter one of its recovery codes.`
+                : reset.twoFactorMethod === "email"
+                  ? `First prove it is you: this link came by email, so enter one of the recovery codes of ${reset.username}.`
+                  : `First prove it is you: enter one of the recovery codes of ${reset.username}. Each code works once.`}
         </p>
       </div>
+      {passkeyLeads ? <PasskeyFactorForm token={token} lead /> : null}
       <FactorForm token={token} method={method} />
-      {reset.twoFactorMethod === "totp" ? (
+      {reset.twoFactorMethod === "totp" || (passkeys && !passkeyLeads) ? (
         <div className="flex flex-wrap items-start gap-3 border-t border-slate-200 pt-4 text-sm">
-          {method === "totp" ? (
+          {passkeys && !passkeyLeads ? <PasskeyFactorForm token={token} lead={false} /> : null}
+          {reset.twoFactorMethod !== "totp" ? null : method === "totp" ? (
             <Link href={link("recovery")} className="btn-secondary">
               Use a recovery code
             </Link>

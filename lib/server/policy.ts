@@ -355,3 +355,43 @@ export const PASSKEY_SETTINGS_MESSAGES = {
   lastFactor:
     "This is your only way to sign in a second time: add another passkey or an authenticator app first.",
 } as const;
+
+// ---------------------------------------------------------------------------
+// Passkeys at sign-in (issue 14, items 2 and 3): the second step at
+// /login/verify, a passkey as the whole sign-in at /login, and the factor of
+// a password reset (lib/server/sign-in/second-step.ts, passkey-sign-in.ts).
+
+export const PASSKEY_SIGN_IN = {
+  // Passkey sign-ins begun (and, separately, finished) per IP: a person needs
+  // a few; each begin writes a challenge row and each finish checks a signature.
+  perIp: { max: 30, windowMs: 15 * MINUTE },
+  // The cookie that binds a passwordless ceremony to the browser that began it
+  // lives as long as the ceremony's challenge.
+  browserCookieMs: PASSKEYS.challengeMs,
+  browserSecretBytes: 32,
+} as const;
+
+export const passkeySignInKeys = {
+  begins: (ip: string): string => `passkey-sign-in:ip:${ip}`,
+  finishes: (ip: string): string => `passkey-sign-in-finish:ip:${ip}`,
+};
+
+export const PASSKEY_SIGN_IN_MESSAGES = {
+  // The second step and a reset's factor: a passkey refused counts as a wrong code.
+  wrongPasskey: "That passkey could not be used for this account.",
+  // A passkey as the whole sign-in (the e2e suite looks for "could not sign you in").
+  couldNotSignIn: "This passkey could not sign you in. Try again, or sign in with your password.",
+  notVerified:
+    "Your passkey did not verify it was you (a PIN, fingerprint or face). Try again, or sign in with your password.",
+  noPasskey: "This account has no passkey. Use another way.",
+} as const;
+
+// The detail of a `passkey_refused` event whose signature counter went back
+// (W3C WebAuthn §6.1.1: perhaps a cloned authenticator).
+export const PASSKEY_COUNTER_WENT_BACK = "signature counter went back";
+// The detail of a `passkey_refused` event when a passkey of the account
+// failed as the whole sign-in.
+export const PASSKEY_SIGN_IN_REFUSED = {
+  "verification failed": "sign-in with a passkey: the signature did not verify",
+  "user verification": "sign-in with a passkey: the user was not verified",
+} as const;

@@ -6,6 +6,7 @@ import {
   totpCodeSchema,
   type CommonPasswordCheck,
 } from "./auth";
+import { finishAuthenticationSchema } from "./passkeys";
 
 // The forms of a password reset: the name that asks for a link
 // (/forgot-password), then, on /reset-password, the second factor and the
@@ -35,6 +36,9 @@ export const resetFactorSchema = z
   );
 
 export const resetTokenFormSchema = z.looseObject({ token: tokenSchema });
+
+// "Use a passkey": the link's token and the passkey's answer.
+export const resetPasskeySchema = finishAuthenticationSchema.extend({ token: tokenSchema });
 
 // The new password, under the registration rules for the account's username;
 // the server passes the common-password check.

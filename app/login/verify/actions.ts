@@ -2,33 +2,26 @@
 
 import { redirect } from "next/navigation";
 import { safeCallbackPath } from "@/lib/auth/routes";
-import { getUserById } from "@/lib/server/accounts/accounts";
-import {
-  claimChallengeAttempt,
-  markChallengeVerified,
-  recordWrongCode,
-} from "@/lib/server/sign-in/challenge";
 import { completeSignIn } from "@/app/_components/complete-sign-in";
+import { claimChallengeAttempt } from "@/lib/server/sign-in/challenge";
 import { sendSignInCode } from "@/lib/server/factors/email-sign-in";
-import { recordSecurityEvent } from "@/lib/server/accounts/events";
-import { limitSubject, rememberDevice } from "@/lib/server/sign-in/known-device";
-import {
-  noticePartialSignIn,
-  noticeRecoveryCodeUsed,
-  noticeSignIn,
-  METHOD_NAMES,
-} from "@/lib/server/mail/senders";
-import { claimWindowTry, countTowardNotice, resetTries } from "@/lib/server/platform/rate-limit";
-import { keys, LIMITS, MESSAGES, triesLeftAfter } from "@/lib/server/policy";
+import { hasPasskey } from "@/lib/server/factors/passkey-store";
+import { finishPasskeyAuthentication, startPasskeyAuthentication } from "@/lib/server/factors/passkeys";
+import { claimWindowTry } from "@/lib/server/platform/rate-limit";
+import { LIMITS, MESSAGES, PASSKEY_SIGN_IN_MESSAGES } from "@/lib/server/policy";
 import { formAction } from "@/lib/server/sign-in/action";
+import {
+  acceptSecondStep,
+  recordPasskeyRefusal,
+  refuseSecondStep,
+  secondStepLimitKey,
+} from "@/lib/server/sign-in/second-step";
 import { verifySecondFactor } from "@/lib/server/factors/two-factor";
 import { verifySchema, type VerifyMethod } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
+import { finishAuthenticationSchema, type PasskeyState } from "@/lib/validations/passkeys";
 
 const WRONG: Record<VerifyMethod, string> = MESSAGES.wrongSignInCode;
-
-// This browser's (or, without a known-device cookie, the account's) wrong codes.
-const codeLimitKey = async (userId: string): Promise<string> => keys.codes(await limitSubject(userId));
 
 export async function verifyAction(previous: FormState, formData: FormData): Promise<FormState> {
   return formAction({
@@ -36,50 +29,73 @@ export async function verifyAction(previous: FormState, formData: FormData): Pro
     path: "/login/verify",
     schema: verifySchema,
     limits: async ({ challenge }) =>
-      claimWindowTry(await codeLimitKey(challenge.userId), LIMITS.codesPerAccount),
+      claimWindowTry(await secondStepLimitKey(challenge.userId), LIMITS.codesPerAccount),
     run: async ({ challenge, data: { method, code }, formData, request }): Promise<FormState> => {
       if (!(await claimChallengeAttempt(challenge.id))) redirect("/login?expired=1");
       const result = await verifySecondFactor(challenge.userId, method, code, challenge.id);
       if (!result.ok) {
-        await recordSecurityEvent(challenge.userId, "sign_in_failed_code", request, METHOD_NAMES[method]);
-        const voided = await recordWrongCode(challenge.id);
-        // ASVS 6.3.5: the password was right; its owner hears of it once the
-        // account's wrong codes reach LIMITS.partialSignInNotice.max, counted across sign-ins (a fresh sign-in
-        // every 4 wrong codes must not keep them silent), once a window.
-        if (await countTowardNotice(keys.partialSignIn(challenge.userId), LIMITS.partialSignInNotice)) {
-          const user = await getUserById(challenge.userId);
-          if (user) await noticePartialSignIn(user, request);
-        }
-        if (voided) {
-          await recordSecurityEvent(challenge.userId, "sign_in_stopped_at_code", request);
-          redirect("/login?expired=1");
-        }
-        const left = triesLeftAfter(challenge.failedAttempts);
-        if (left === 0) redirect("/login?expired=1");
-        return {
-          errors: { code: [WRONG[method]] },
-          message: MESSAGES.triesLeft(left),
-        };
+        const { left } = await refuseSecondStep({ challenge, method, request });
+        return { errors: { code: [WRONG[method]] }, message: MESSAGES.triesLeft(left) };
       }
+      const destination = await acceptSecondStep({
+        challenge,
+        method,
+        request,
+        callbackUrl: formValue(formData, "callbackUrl"),
+        recoveryCodesLeft: result.recoveryCodesLeft,
+      });
+      return completeSignIn(destination);
+    },
+  })(previous, formData);
+}
 
-      await resetTries(await codeLimitKey(challenge.userId));
-      // Ended meanwhile: by a parallel fifth wrong code, or a password change.
-      if (!(await markChallengeVerified(challenge.id))) redirect("/login?expired=1");
-      await recordSecurityEvent(challenge.userId, "sign_in", request, METHOD_NAMES[method]);
-      const user = await getUserById(challenge.userId);
-      if (user) await noticeSignIn(user, request, method);
-      let destination = safeCallbackPath(formValue(formData, "callbackUrl"));
-      if (result.recoveryCodesLeft !== undefined) {
-        await recordSecurityEvent(
-          challenge.userId,
-          "recovery_code_used",
-          request,
-          `${result.recoveryCodesLeft} left`,
-        );
-        if (user) await noticeRecoveryCodeUsed(user, request, result.recoveryCodesLeft);
-        destination = "/dashboard";
+// "Use a passkey", first post: options for this account's passkeys, bound to
+// this browser's pending sign-in.
+export async function beginPasskeyStepAction(
+  previous: PasskeyState,
+  formData: FormData,
+): Promise<PasskeyState> {
+  return formAction({
+    guard: "signin",
+    path: "/login/verify",
+    run: async ({ challenge }): Promise<PasskeyState> => {
+      if (!(await hasPasskey(challenge.userId))) return { message: PASSKEY_SIGN_IN_MESSAGES.noPasskey };
+      const binding = { userId: challenge.userId, signInChallengeId: challenge.id };
+      return { options: { ceremony: "get", json: await startPasskeyAuthentication(binding) } };
+    },
+  })(previous, formData);
+}
+
+// Second post: the passkey's answer is a second step like a code, under the
+// same limits; a refused one counts as a wrong code.
+export async function finishPasskeyStepAction(
+  previous: PasskeyState,
+  formData: FormData,
+): Promise<PasskeyState> {
+  return formAction({
+    guard: "signin",
+    path: "/login/verify",
+    schema: finishAuthenticationSchema,
+    limits: async ({ challenge }) =>
+      claimWindowTry(await secondStepLimitKey(challenge.userId), LIMITS.codesPerAccount),
+    run: async ({ challenge, data: { response }, formData, request }): Promise<PasskeyState> => {
+      if (!(await claimChallengeAttempt(challenge.id))) redirect("/login?expired=1");
+      const result = await finishPasskeyAuthentication(response, {
+        requireUserVerification: false,
+        userId: challenge.userId,
+        signInChallengeId: challenge.id,
+      });
+      if (!result.ok) {
+        await recordPasskeyRefusal(result, request);
+        const { left } = await refuseSecondStep({ challenge, method: "passkey", request });
+        return { message: `${PASSKEY_SIGN_IN_MESSAGES.wrongPasskey} ${MESSAGES.triesLeft(left)}` };
       }
-      await rememberDevice(challenge.userId);
+      const destination = await acceptSecondStep({
+        challenge,
+        method: "passkey",
+        request,
+        callbackUrl: formValue(formData, "callbackUrl"),
+      });
       return completeSignIn(destination);
     },
   })(previous, formData);

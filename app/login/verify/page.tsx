@@ -5,21 +5,24 @@ import { safeCallbackPath } from "@/lib/auth/routes";
 import { getUserById } from "@/lib/server/accounts/accounts";
 import { getPendingChallenge } from "@/lib/server/sign-in/challenge";
 import { hasActiveEmailCode } from "@/lib/server/factors/email-codes";
+import { hasPasskey } from "@/lib/server/factors/passkey-store";
 import { EMAIL_CODES_OFF, maskEmail, sendCodeOnArrival } from "@/lib/server/factors/email-sign-in";
 import { env } from "@/lib/server/platform/env";
 import { orUnavailablePage } from "@/lib/server/platform/unavailable";
+import { PasskeyStepForm } from "./passkey-step-form";
 import { SendCodeForm } from "./send-code-form";
 import { VerifyForm } from "./verify-form";
 
 export const metadata: Metadata = { title: "Verify it's you" };
 
-type Method = "totp" | "recovery" | "email";
+type Method = "totp" | "recovery" | "email" | "passkey";
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 const INTRO: Record<Method, string> = {
   totp: "Enter the code from your authenticator app to finish signing in.",
   recovery: "Enter one of your recovery codes. Each code works once.",
   email: "Enter the 6-digit code we emailed you to finish signing in.",
+  passkey: "Use your passkey to finish signing in.",
 };
 
 const NO_CODE_YET = "Ask for a 6-digit code by email to finish signing in.";
@@ -31,9 +34,23 @@ export default async function VerifyPage({ searchParams }: Props) {
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(typeof params.callbackUrl === "string" ? params.callbackUrl : null);
   const requested = typeof params.method === "string" ? params.method : "";
-  const fallback: Method = user.twoFactorMethod === "email" ? "email" : "totp";
+  const passkeys = await orUnavailablePage(hasPasskey(user.id), "/login/verify");
+  // An account enrolled with a passkey leads with it (and, should it have
+  // none left, with its recovery codes).
+  const fallback: Method =
+    user.twoFactorMethod === "passkey"
+      ? passkeys
+        ? "passkey"
+        : "recovery"
+      : user.twoFactorMethod === "email"
+        ? "email"
+        : "totp";
   const method: Method =
-    requested === "totp" || requested === "recovery" || requested === "email" ? requested : fallback;
+    requested === "totp" || requested === "recovery" || requested === "email"
+      ? requested
+      : requested === "passkey" && passkeys
+        ? "passkey"
+        : fallback;
   const emailOff = !env.EMAIL_SECOND_FACTOR;
   // An email user is sent the code on arrival (once per sign-in), not after a click.
   const arrival =
@@ -67,12 +84,17 @@ export default async function VerifyPage({ searchParams }: Props) {
           We sent a code to {maskEmail(user.email)}.
         </p>
       ) : null}
-      {method !== "email" || codeSent ? <VerifyForm method={method} callbackUrl={callbackUrl} /> : null}
+      {method === "passkey" ? (
+        <PasskeyStepForm callbackUrl={callbackUrl} lead />
+      ) : method !== "email" || codeSent ? (
+        <VerifyForm method={method} callbackUrl={callbackUrl} />
+      ) : null}
       {method === "email" && !emailOff ? (
         <SendCodeForm callbackUrl={callbackUrl} label={codeSent ? "Send a new code" : "Email me a code"} />
       ) : null}
       {/* Every other way is a button of the same size, so that they line up. */}
       <div className="flex flex-wrap items-start gap-3 border-t border-slate-200 pt-4 text-sm">
+        {method !== "passkey" && passkeys ? <PasskeyStepForm callbackUrl={callbackUrl} lead={false} /> : null}
         {method !== "recovery" ? (
           <Link href={link("recovery")} className="btn-secondary">
             Use a recovery code

@@ -12,8 +12,11 @@ export type PasskeyPurpose = "register" | "signin" | "second_step";
 
 // Whom a challenge belongs to; a second step names its pending sign-in too,
 // a registration its session (`sessionId`) or enrolment (`signInChallengeId`).
+// A passwordless sign-in has no user yet: its `sessionId` is the SHA-256 of
+// a secret in the browser's cookie (lib/server/sign-in/passkey-sign-in.ts),
+// so that only the browser that began it may finish it.
 export type PasskeyBinding =
-  | { userId?: undefined; signInChallengeId?: undefined; sessionId?: undefined }
+  | { userId?: undefined; signInChallengeId?: undefined; sessionId?: string }
   | { userId: string; signInChallengeId?: string; sessionId?: string };
 
 // DESIGN.md §5: RP ID and origin from APP_URL (http://localhost counts as a

@@ -101,3 +101,14 @@ export async function removePasskey(userId: string, passkeyId: string): Promise<
     return verdict;
   });
 }
+
+// The account a credential ID belongs to, before its signature is checked
+// (a passwordless sign-in counts a try against that account's limits first).
+export async function findPasskeyOwner(credentialId: string): Promise<string | null> {
+  const row = await db.passkey.findUnique({ where: { credentialId }, select: { userId: true } });
+  return row?.userId ?? null;
+}
+
+export async function hasPasskey(userId: string): Promise<boolean> {
+  return (await db.passkey.count({ where: { userId } })) > 0;
+}

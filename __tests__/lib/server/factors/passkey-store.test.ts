@@ -4,6 +4,8 @@ import { db } from "@/lib/server/platform/db";
 import { PASSKEYS } from "@/lib/server/policy";
 import {
   canRemovePasskey,
+  findPasskeyOwner,
+  hasPasskey,
   listPasskeys,
   normalizePasskeyName,
   removePasskey,
@@ -164,5 +166,28 @@ describe("canRemovePasskey", () => {
     expect(await canRemovePasskey(withApp, spare)).toEqual({ ok: true });
     expect(await canRemovePasskey(withApp, only)).toEqual({ ok: false, reason: "not found" });
     expect(await db.passkey.count({ where: { id: { in: [only, spare] } } })).toBe(2);
+  });
+});
+
+describe("findPasskeyOwner and hasPasskey", () => {
+  it("name the account a credential belongs to, and whether an account holds one", async () => {
+    const owner = await createUser({ twoFactorMethod: "email" });
+    const bare = await createUser({ twoFactorMethod: "email" });
+    const credentialId = randomBytes(16).toString("base64url");
+    await db.passkey.create({
+      data: {
+        userId: owner,
+        credentialId,
+        publicKey: Buffer.from("key"),
+        counter: 0,
+        deviceType: "singleDevice",
+        backedUp: false,
+        name: "Laptop",
+      },
+    });
+    expect(await findPasskeyOwner(credentialId)).toBe(owner);
+    expect(await findPasskeyOwner(randomBytes(16).toString("base64url"))).toBeNull();
+    expect(await hasPasskey(owner)).toBe(true);
+    expect(await hasPasskey(bare)).toBe(false);
   });
 });
