@@ -12,6 +12,7 @@ import * as recoveryCodeUsed from "@/emails/recovery-code-used";
 import * as registrationAttempt from "@/emails/registration-attempt";
 import * as signInCode from "@/emails/sign-in-code";
 import * as twoFactorChanged from "@/emails/two-factor-changed";
+import * as twoFactorReset from "@/emails/two-factor-reset";
 import * as verifyEmailCode from "@/emails/verify-email-code";
 import * as welcome from "@/emails/welcome";
 import { formatUtcTime } from "@/lib/time-format";
@@ -190,4 +191,16 @@ export function sendPasswordResetLink(
 
 export function noticePasswordResetDone(user: Recipient, context: RequestContext): Promise<void> {
   return notice(passwordResetDone, user, seenWithBrowser(context));
+}
+
+// --- the operator CLI (issue 15) ---------------------------------------------------
+
+// After `npm run admin -- reset-2fa`: awaited, so that the operator is told
+// whether it went.
+export function sendTwoFactorResetEmail(user: Recipient): Promise<SendMailResult> {
+  return sendTemplate(twoFactorReset, user.email, {
+    username: user.username,
+    time: formatUtcTime(new Date()),
+    signInUrl: new URL("/login", env.APP_URL).toString(),
+  });
 }
