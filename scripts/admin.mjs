@@ -15,6 +15,10 @@ const { createJiti } = await import("jiti");
 const jiti = createJiti(import.meta.url, {
   alias: { "@": root, "server-only": path.join(root, "node_modules", "server-only", "empty.js") },
   jsx: { runtime: "automatic" },
+  // A cache of the transformed files of its own, in the project: jiti's
+  // default may be a shared /tmp/jiti, filled by other tools with other
+  // options (a JSX transform of another runtime).
+  fsCache: path.join(root, "node_modules", ".cache", "jiti-admin"),
 });
 const { runAdmin } = await jiti.import(path.join(root, "lib", "server", "operator", "cli.ts"));
 const { db } = await jiti.import(path.join(root, "lib", "server", "platform", "db.ts"));
