@@ -8,7 +8,11 @@ export const subject = "Your two-factor authentication was reset";
 
 // Sent by the operator CLI's reset-2fa (lib/server/operator/): support
 // removed every second factor of the account, on the owner's request.
-export default function TwoFactorResetEmail({ username, time, signInUrl }: TwoFactorResetEmailProps): ReactElement {
+export default function TwoFactorResetEmail({
+  username,
+  time,
+  signInUrl,
+}: TwoFactorResetEmailProps): ReactElement {
   return (
     <EmailLayout preview="Sign in with your password and set up a new second factor" username={username}>
       <Text style={text}>
@@ -23,8 +27,8 @@ export default function TwoFactorResetEmail({ username, time, signInUrl }: TwoFa
         </Link>
       </Text>
       <Text style={muted}>
-        Did you not ask for this? Someone may have convinced our support that they are you: sign in now, set up
-        your second factor, change your password, and contact support.
+        Did you not ask for this? Someone may have convinced our support that they are you: sign in now, set
+        up your second factor, change your password, and contact support.
       </Text>
     </EmailLayout>
   );

@@ -44,7 +44,10 @@ try {
 } catch (error) {
   // The name and message of a configuration or database error, never a stack
   // (Prisma's messages name the query, not its values).
-  const message = error instanceof Error ? `${error.name}: ${error.message.split("\n").slice(0, 6).join("\n")}` : String(error);
+  const message =
+    error instanceof Error
+      ? `${error.name}: ${error.message.split("\n").slice(0, 6).join("\n")}`
+      : String(error);
   process.stderr.write(`admin: ${message}\n`);
   code = 1;
 } finally {

@@ -45,7 +45,9 @@ const names = Array.from({ length: 50 }, () => uniqueName("victim"));
 function failedSignIn(index: number): Promise<unknown> {
   const visitor = new Browser(freshIp(), "flood");
   const identifier = index % 4 === 0 ? uniqueName("nobody") : names[index % names.length];
-  return visitor.run(() => runAction(() => loginAction({}, form({ identifier, password: "not-the-password-1" }))));
+  return visitor.run(() =>
+    runAction(() => loginAction({}, form({ identifier, password: "not-the-password-1" }))),
+  );
 }
 
 function unfinishedRegistration(): Promise<unknown> {
@@ -71,7 +73,9 @@ const tables = {
 type Counts = Record<keyof typeof tables, number>;
 
 async function counts(): Promise<Counts> {
-  const entries = await Promise.all(Object.entries(tables).map(async ([name, count]) => [name, await count()]));
+  const entries = await Promise.all(
+    Object.entries(tables).map(async ([name, count]) => [name, await count()]),
+  );
   return Object.fromEntries(entries) as Counts;
 }
 
@@ -117,7 +121,9 @@ it(`keeps the tables bounded under ${SIGN_INS} failed sign-ins and ${REGISTRATIO
   expect(dayAfter.accountCodes).toBeLessThanOrEqual(before.accountCodes);
   expect(dayAfter.rateLimits).toBeLessThanOrEqual(before.rateLimits);
   // Bounded work: one batch per table per run.
-  const largest = Math.max(...Object.keys(tables).map((name) => flooded[name as keyof Counts] - before[name as keyof Counts]));
+  const largest = Math.max(
+    ...Object.keys(tables).map((name) => flooded[name as keyof Counts] - before[name as keyof Counts]),
+  );
   expect(runs).toBeLessThanOrEqual(Math.ceil(largest / PRUNE.batch) + 2);
 
   // The events (failed sign-ins without an account) stay for their retention.

@@ -63,7 +63,13 @@ export function runCli(target: CliTarget, args: string[], viaNpm = false): Promi
   });
 }
 
-export type CliUser = { id: string; username: string; email: string; secret: string; recoveryCodes: string[] };
+export type CliUser = {
+  id: string;
+  username: string;
+  email: string;
+  secret: string;
+  recoveryCodes: string[];
+};
 
 // A verified, enrolled account with a locked name (6 failed passwords).
 export async function seedCliUser(client: PrismaClient): Promise<CliUser> {
@@ -95,7 +101,10 @@ export async function seedCliUser(client: PrismaClient): Promise<CliUser> {
 }
 
 // The checks of the CLI on one database.
-export function describeAdminCli(name: string, setup: () => Promise<{ target: CliTarget; client: PrismaClient }>) {
+export function describeAdminCli(
+  name: string,
+  setup: () => Promise<{ target: CliTarget; client: PrismaClient }>,
+) {
   describe(name, () => {
     let target: CliTarget;
     let client: PrismaClient;
@@ -134,8 +143,16 @@ export function describeAdminCli(name: string, setup: () => Promise<{ target: Cl
       const show = await cli(["show", user.email]);
       expect(show.code).toBe(0);
       expect(show.stdout).toContain("recovery codes left: 10");
-      const row = await client.user.findUniqueOrThrow({ where: { id: user.id }, include: { totpFactor: true } });
-      for (const secret of [row.passwordHash, row.totpFactor?.secretCiphertext, user.secret, ...user.recoveryCodes]) {
+      const row = await client.user.findUniqueOrThrow({
+        where: { id: user.id },
+        include: { totpFactor: true },
+      });
+      for (const secret of [
+        row.passwordHash,
+        row.totpFactor?.secretCiphertext,
+        user.secret,
+        ...user.recoveryCodes,
+      ]) {
         expect(show.stdout).not.toContain(secret);
       }
     });
@@ -151,7 +168,11 @@ export function describeAdminCli(name: string, setup: () => Promise<{ target: Cl
       const run = await cli(["unlock", user.username, "--yes"]);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(`Unlocked ${user.username}: cleared 1 rate-limit rows.`);
-      expect(await client.rateLimit.count({ where: { key: keys.passwordFailures(nameLimitSubject(user.username)) } })).toBe(0);
+      expect(
+        await client.rateLimit.count({
+          where: { key: keys.passwordFailures(nameLimitSubject(user.username)) },
+        }),
+      ).toBe(0);
     });
 
     it("with --yes removes the factor, leaves the account to set up a new one, and emails the user", async () => {
@@ -168,7 +189,9 @@ export function describeAdminCli(name: string, setup: () => Promise<{ target: Cl
       expect(outbox().map((mail) => [mail.to, mail.subject])).toEqual([
         [user.email, "Your two-factor authentication was reset"],
       ]);
-      const events = await client.securityEvent.findMany({ where: { userId: user.id, type: "operator_reset_2fa" } });
+      const events = await client.securityEvent.findMany({
+        where: { userId: user.id, type: "operator_reset_2fa" },
+      });
       expect(events.map((event) => event.detail)).toEqual(["by an operator"]);
     });
 

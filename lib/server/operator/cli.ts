@@ -77,7 +77,9 @@ const CHANGES: Record<string, Change> = {
         io.err(`No account ${user.username} any more.`);
         return 1;
       }
-      io.out(`Deleted the account ${user.username} <${user.email}>; its username and address are free again.`);
+      io.out(
+        `Deleted the account ${user.username} <${user.email}>; its username and address are free again.`,
+      );
       return 0;
     },
   },
@@ -120,7 +122,14 @@ function pruneLine(counts: PruneCounts): string {
   return `Pruned ${Object.values(counts).reduce((sum, count) => sum + count, 0)} rows: ${parts.join(" ")}`;
 }
 
-type Parsed = { command?: string; user?: string; extra: string[]; yes: boolean; json: boolean; help: boolean };
+type Parsed = {
+  command?: string;
+  user?: string;
+  extra: string[];
+  yes: boolean;
+  json: boolean;
+  help: boolean;
+};
 
 function parse(argv: string[]): Parsed | string {
   try {
@@ -156,7 +165,9 @@ export async function runAdmin(argv: string[], io: AdminIo, client: PrismaClient
     return 0;
   }
   if (!command) return usageError(io, "Name a command.");
-  const takesUser = command === "show" || command in CHANGES;
+  // Own keys only: "toString" is no command.
+  const isChange = Object.hasOwn(CHANGES, command);
+  const takesUser = command === "show" || isChange;
   const known = takesUser || command === "list" || command === "prune";
   if (!known) return usageError(io, `Unknown command "${command}".`);
   if (extra.length > 0 || (!takesUser && reference !== undefined))
@@ -186,7 +197,8 @@ export async function runAdmin(argv: string[], io: AdminIo, client: PrismaClient
     else for (const line of detailLines(details)) io.out(line);
     return 0;
   }
-  const change = CHANGES[command];
+  const change = isChange ? CHANGES[command] : undefined;
+  if (!change) return usageError(io, `Unknown command "${command}".`);
   if (!yes) {
     if (!io.interactive) {
       io.err(`${command} changes the account ${user.username}: nothing changed; confirm with --yes.`);

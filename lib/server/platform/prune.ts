@@ -99,7 +99,11 @@ type Deleter = (client: PrismaClient, now: Date, limit: number) => Promise<numbe
 // renewed in between (a new window) stays.
 function batch<W>(
   delegate: (client: PrismaClient) => {
-    findMany(args: { where: W; select: Record<string, true>; take: number }): Promise<Record<string, unknown>[]>;
+    findMany(args: {
+      where: W;
+      select: Record<string, true>;
+      take: number;
+    }): Promise<Record<string, unknown>[]>;
     deleteMany(args: { where: W }): Promise<{ count: number }>;
   },
   id: string,
@@ -118,9 +122,21 @@ function batch<W>(
 
 // Order matters only for the counts: a challenge's codes go with it (cascade).
 const DELETERS: Record<PruneTable, Deleter> = {
-  signInChallenges: batch((c) => c.signInChallenge, "id", (now) => ({ expiresAt: { lt: now } })),
-  passkeyChallenges: batch((c) => c.passkeyChallenge, "id", (now) => ({ expiresAt: { lt: now } })),
-  emailCodes: batch((c) => c.emailCode, "id", (now) => ({ expiresAt: { lt: now } })),
+  signInChallenges: batch(
+    (c) => c.signInChallenge,
+    "id",
+    (now) => ({ expiresAt: { lt: now } }),
+  ),
+  passkeyChallenges: batch(
+    (c) => c.passkeyChallenge,
+    "id",
+    (now) => ({ expiresAt: { lt: now } }),
+  ),
+  emailCodes: batch(
+    (c) => c.emailCode,
+    "id",
+    (now) => ({ expiresAt: { lt: now } }),
+  ),
   accountCodes: batch(
     (c) => c.accountCode,
     "id",
@@ -128,8 +144,16 @@ const DELETERS: Record<PruneTable, Deleter> = {
   ),
   // An ended session's row is needed until the session would have expired
   // anyway (its expiresAt); an access token's until its own expiry.
-  endedSessions: batch((c) => c.endedSession, "sessionId", (now) => ({ expiresAt: { lt: now } })),
-  accessTokens: batch((c) => c.accessToken, "jti", (now) => ({ expiresAt: { lt: now } })),
+  endedSessions: batch(
+    (c) => c.endedSession,
+    "sessionId",
+    (now) => ({ expiresAt: { lt: now } }),
+  ),
+  accessTokens: batch(
+    (c) => c.accessToken,
+    "jti",
+    (now) => ({ expiresAt: { lt: now } }),
+  ),
   rateLimits: batch((c) => c.rateLimit, "key", pastRateLimits),
   securityEvents: batch(
     (c) => c.securityEvent,
@@ -164,7 +188,11 @@ export async function pruneExpired(
 
 // Batch after batch until a batch finds less than `limit` in every table
 // (`npm run admin -- prune`).
-export async function pruneAll(client: PrismaClient, now: Date, limit: number = PRUNE.batch): Promise<PruneCounts> {
+export async function pruneAll(
+  client: PrismaClient,
+  now: Date,
+  limit: number = PRUNE.batch,
+): Promise<PruneCounts> {
   const total = {} as PruneCounts;
   for (;;) {
     const counts = await pruneExpired(client, now, { limit });

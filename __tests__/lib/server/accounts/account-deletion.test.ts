@@ -38,7 +38,11 @@ describe("deleteAccount", () => {
   it("frees the username and the address for a new registration", async () => {
     const doomed = await seedAccountWithEveryRow();
     await deleteAccount(doomed.id, OPERATOR_CONTEXT, "operator");
-    const again = await registerAccount({ username: doomed.username, email: doomed.email, passwordHash: "x" });
+    const again = await registerAccount({
+      username: doomed.username,
+      email: doomed.email,
+      passwordHash: "x",
+    });
     expect(again.ok).toBe(true);
   });
 

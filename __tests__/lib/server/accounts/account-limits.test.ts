@@ -7,7 +7,11 @@ import { nameLimitSubject } from "@/lib/server/sign-in/known-device";
 
 describe("accountRateLimits", () => {
   it("finds the rows of the account, its browsers and its two names, and no row of an IP or another account", async () => {
-    const user = { id: uniqueName("id"), username: uniqueName("n"), email: `${uniqueName("e")}@example.test` };
+    const user = {
+      id: uniqueName("id"),
+      username: uniqueName("n"),
+      email: `${uniqueName("e")}@example.test`,
+    };
     const otherId = `${user.id}x`;
     const mine = [
       keys.codes(subjects.account(user.id)),

@@ -49,7 +49,12 @@ describe("runAdmin", () => {
     expect(out).toContain(`${user.username} <${user.email}>`);
     expect(out).toContain("recovery codes left: 10");
     const row = await db.user.findUniqueOrThrow({ where: { id: user.id }, include: { totpFactor: true } });
-    for (const secret of [row.passwordHash, row.totpFactor?.secretCiphertext, user.secret, ...user.recoveryCodes]) {
+    for (const secret of [
+      row.passwordHash,
+      row.totpFactor?.secretCiphertext,
+      user.secret,
+      ...user.recoveryCodes,
+    ]) {
       expect(out).not.toContain(secret);
     }
     expect(JSON.parse((await admin(["show", user.username, "--json"])).out).passkeys).toBe(0);
@@ -70,7 +75,9 @@ describe("runAdmin", () => {
   it("asks at a terminal, and changes nothing unless the answer is yes", async () => {
     const user = await createEnrolledUser();
     const refused = await admin(["reset-2fa", user.username], { interactive: true, answer: false });
-    expect(refused.asked).toEqual([`Remove every second factor of ${user.username} and sign them out everywhere? [y/N] `]);
+    expect(refused.asked).toEqual([
+      `Remove every second factor of ${user.username} and sign them out everywhere? [y/N] `,
+    ]);
     expect(refused.code).toBe(1);
     expect(await methodOf(user.id)).toBe("totp");
     const accepted = await admin(["reset-2fa", user.username], { interactive: true, answer: true });
@@ -89,8 +96,12 @@ describe("runAdmin", () => {
 
   it("revokes, unlocks and deletes with -y, each saying what it did", async () => {
     const user = await createEnrolledUser();
-    expect((await admin(["revoke", user.username, "-y"])).out).toContain(`Signed ${user.username} out everywhere`);
-    expect((await admin(["unlock", user.username, "-y"])).out).toContain(`Unlocked ${user.username}: cleared 0`);
+    expect((await admin(["revoke", user.username, "-y"])).out).toContain(
+      `Signed ${user.username} out everywhere`,
+    );
+    expect((await admin(["unlock", user.username, "-y"])).out).toContain(
+      `Unlocked ${user.username}: cleared 0`,
+    );
     expect((await admin(["delete", user.email, "-y"])).out).toContain(`Deleted the account ${user.username}`);
     expect(await db.user.findUnique({ where: { id: user.id } })).toBeNull();
   });
@@ -109,7 +120,15 @@ describe("runAdmin", () => {
   });
 
   it("exits 2 with the usage on an unknown command, a missing user, an unknown option or extra arguments", async () => {
-    for (const args of [["frobnicate"], [], ["show"], ["list", "--force"], ["list", "extra"], ["show", "a", "b"]]) {
+    for (const args of [
+      ["frobnicate"],
+      ["toString", "x"],
+      [],
+      ["show"],
+      ["list", "--force"],
+      ["list", "extra"],
+      ["show", "a", "b"],
+    ]) {
       const { code, err } = await admin(args);
       expect([args, code]).toEqual([args, 2]);
       expect(err).toContain(USAGE);

@@ -36,7 +36,11 @@ describe("resetTwoFactor", () => {
 
     expect(reset).toMatchObject({ totpFactors: 1, recoveryCodes: 10, passkeys: 1, pendingChallenges: 1 });
     const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-    expect(after).toMatchObject({ twoFactorMethod: null, twoFactorAt: null, sessionVersion: user.sessionVersion + 1 });
+    expect(after).toMatchObject({
+      twoFactorMethod: null,
+      twoFactorAt: null,
+      sessionVersion: user.sessionVersion + 1,
+    });
     expect(after.passwordHash).toBe(user.passwordHash);
     const where = { where: { userId: user.id } };
     expect(
@@ -130,5 +134,7 @@ describe("deleteUser", () => {
 
 it("answers the wrong-password message before the lock, so the lock above is the delay's", async () => {
   const user = await verifiedUser();
-  expect((await login(user.username, "wrong-password-here")).result?.message).toBe(MESSAGES.invalidCredentials);
+  expect((await login(user.username, "wrong-password-here")).result?.message).toBe(
+    MESSAGES.invalidCredentials,
+  );
 });

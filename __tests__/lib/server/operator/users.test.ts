@@ -56,7 +56,13 @@ describe("describeUser", () => {
     expect(details.recentEvents[0]).toMatchObject({ label: "Signed in", ip: "203.0.113.9" });
     const text = JSON.stringify(details);
     const factor = await db.totpFactor.findUniqueOrThrow({ where: { userId: user.id } });
-    for (const secret of [user.passwordHash, factor.secretCiphertext, first.codeHash, seeded.secret, ...seeded.recoveryCodes]) {
+    for (const secret of [
+      user.passwordHash,
+      factor.secretCiphertext,
+      first.codeHash,
+      seeded.secret,
+      ...seeded.recoveryCodes,
+    ]) {
       expect(text).not.toContain(secret);
     }
   });

@@ -27,7 +27,12 @@ describe("schedulePrune", () => {
   it("prunes when the queued task runs, not before", async () => {
     const user = await createAccount();
     const expired = await db.signInChallenge.create({
-      data: { tokenHash: randomUUID(), userId: user.id, purpose: "signin", expiresAt: new Date(Date.now() - 1000) },
+      data: {
+        tokenHash: randomUUID(),
+        userId: user.id,
+        purpose: "signin",
+        expiresAt: new Date(Date.now() - 1000),
+      },
     });
     queued.length = 0;
     expect(schedulePrune(Date.now() + 10 * PRUNE.everyMs)).toBe(true);

@@ -51,7 +51,9 @@ describe("pruneExpired", () => {
     );
     const [oldCode, newCode] = await Promise.all(
       [-1000, 1000].map((offset) =>
-        db.emailCode.create({ data: { userId: user.id, codeHash: randomUUID(), expiresAt: at(now, offset) } }),
+        db.emailCode.create({
+          data: { userId: user.id, codeHash: randomUUID(), expiresAt: at(now, offset) },
+        }),
       ),
     );
     await pruneExpired(db, now, big);
@@ -98,7 +100,13 @@ describe("pruneExpired", () => {
     const [oldToken, newToken] = [randomUUID(), randomUUID()];
     await db.accessToken.createMany({
       data: [
-        { jti: oldToken, userId: user.id, sessionVersion: 0, issuedAt: at(now, -DAY), expiresAt: at(now, -1000) },
+        {
+          jti: oldToken,
+          userId: user.id,
+          sessionVersion: 0,
+          issuedAt: at(now, -DAY),
+          expiresAt: at(now, -1000),
+        },
         { jti: newToken, userId: user.id, sessionVersion: 0, issuedAt: now, expiresAt: at(now, 1000) },
       ],
     });
@@ -124,11 +132,27 @@ describe("pruneExpired", () => {
 
   it("deletes registrations never finished past the 24-hour hold, with their rows, and keeps every other account", async () => {
     const now = new Date();
-    const stale = await createAccount({ verified: false, twoFactorMethod: null, createdAt: at(now, -DAY - 1000) });
+    const stale = await createAccount({
+      verified: false,
+      twoFactorMethod: null,
+      createdAt: at(now, -DAY - 1000),
+    });
     await db.securityEvent.create({ data: { userId: stale.id, type: "registered" } });
-    const fresh = await createAccount({ verified: false, twoFactorMethod: null, createdAt: at(now, -DAY + MINUTE) });
-    const verified = await createAccount({ verified: true, twoFactorMethod: null, createdAt: at(now, -2 * DAY) });
-    const legacy = await createAccount({ verified: false, twoFactorMethod: "totp", createdAt: at(now, -2 * DAY) });
+    const fresh = await createAccount({
+      verified: false,
+      twoFactorMethod: null,
+      createdAt: at(now, -DAY + MINUTE),
+    });
+    const verified = await createAccount({
+      verified: true,
+      twoFactorMethod: null,
+      createdAt: at(now, -2 * DAY),
+    });
+    const legacy = await createAccount({
+      verified: false,
+      twoFactorMethod: "totp",
+      createdAt: at(now, -2 * DAY),
+    });
     await pruneExpired(db, now, big);
     expect(await db.user.findUnique({ where: { id: stale.id } })).toBeNull();
     expect(await db.securityEvent.count({ where: { userId: stale.id } })).toBe(0);
@@ -154,27 +178,46 @@ describe("pruneExpired on rate-limit rows", () => {
   const windows: [string, (id: string) => string, number][] = [
     ["failed passwords per IP", (id) => keys.passwordPerIp(id), LIMITS.passwordPerIp.windowMs],
     ["password steps per IP", (id) => keys.passwordStepsPerIp(id), LIMITS.passwordStepsPerIp.windowMs],
-    ["password steps per name", (id) => keys.passwordSteps(subjects.name(id)), LIMITS.passwordStepsPerName.windowMs],
+    [
+      "password steps per name",
+      (id) => keys.passwordSteps(subjects.name(id)),
+      LIMITS.passwordStepsPerName.windowMs,
+    ],
     ["codes per account", (id) => keys.codes(subjects.account(id)), LIMITS.codesPerAccount.windowMs],
     ["registrations per IP", (id) => keys.registrations(id), LIMITS.registrationsPerIp.windowMs],
     ["emailed-code sends", (id) => keys.emailCodeSends(id), LIMITS.emailCodeSendsPerAccount.windowMs],
     ["API calls per IP", (id) => keys.api("me", id), LIMITS.apiPerIp.windowMs],
     ["partial sign-in notices", (id) => keys.partialSignIn(id), LIMITS.partialSignInNotice.windowMs],
-    ["account-code sends per IP", (id) => `account-code-send:ip:${id}`, ACCOUNT_CODE_LIMITS.sendsPerIp.windowMs],
-    ["registration attempt notices", (id) => `registration-attempt:account:${id}`, REGISTRATION_ATTEMPT_NOTICES.windowMs],
-    ["passkey setup prompts", (id) => `passkey-setup-begin:account:${id}`, PASSKEY_SETUP_LIMITS.beginsPerAccount.windowMs],
+    [
+      "account-code sends per IP",
+      (id) => `account-code-send:ip:${id}`,
+      ACCOUNT_CODE_LIMITS.sendsPerIp.windowMs,
+    ],
+    [
+      "registration attempt notices",
+      (id) => `registration-attempt:account:${id}`,
+      REGISTRATION_ATTEMPT_NOTICES.windowMs,
+    ],
+    [
+      "passkey setup prompts",
+      (id) => `passkey-setup-begin:account:${id}`,
+      PASSKEY_SETUP_LIMITS.beginsPerAccount.windowMs,
+    ],
   ];
 
-  it.each(windows)("deletes a %s row once its window passed, and keeps one still in it", async (_name, key, windowMs) => {
-    const now = new Date();
-    const past = key(ip());
-    const current = key(ip());
-    await rateLimitRow(past, at(now, -windowMs - 1000));
-    await rateLimitRow(current, at(now, -windowMs + 5000));
-    await pruneExpired(db, now, big);
-    expect(await exists(past)).toBe(false);
-    expect(await exists(current)).toBe(true);
-  });
+  it.each(windows)(
+    "deletes a %s row once its window passed, and keeps one still in it",
+    async (_name, key, windowMs) => {
+      const now = new Date();
+      const past = key(ip());
+      const current = key(ip());
+      await rateLimitRow(past, at(now, -windowMs - 1000));
+      await rateLimitRow(current, at(now, -windowMs + 5000));
+      await pruneExpired(db, now, big);
+      expect(await exists(past)).toBe(false);
+      expect(await exists(current)).toBe(true);
+    },
+  );
 
   it("keeps a window row whose window was just reset by a new try (its start is recent)", async () => {
     const now = new Date();
@@ -228,6 +271,8 @@ describe("pruneExpired on rate-limit rows", () => {
     ].map((limit) => limit.windowMs);
     expect(FALLBACK_KEEP_MS).toBeGreaterThanOrEqual(Math.max(...policyWindows, FAILURE_DELAYS.quietResetMs));
     // No rule's prefix swallows the growing delays of "password:<subject>".
-    expect(rateLimitRules().some((rule) => keys.passwordFailures("name:x").startsWith(rule.prefix))).toBe(false);
+    expect(rateLimitRules().some((rule) => keys.passwordFailures("name:x").startsWith(rule.prefix))).toBe(
+      false,
+    );
   });
 });
