@@ -21,7 +21,9 @@ const jiti = createJiti(import.meta.url, {
   fsCache: path.join(root, "node_modules", ".cache", "jiti-admin"),
 });
 const { runAdmin } = await jiti.import(path.join(root, "lib", "server", "operator", "cli.ts"));
-const { db } = await jiti.import(path.join(root, "lib", "server", "platform", "db.ts"));
+const { db, isDatabaseUnavailable } = await jiti.import(
+  path.join(root, "lib", "server", "platform", "db.ts"),
+);
 
 const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
 const io = {
@@ -42,15 +44,18 @@ let code;
 try {
   code = await runAdmin(process.argv.slice(2), io, db);
 } catch (error) {
-  // The name and message of a configuration or database error, never a stack
-  // (Prisma's messages name the query, not its values).
-  const message =
-    error instanceof Error
-      ? `${error.name}: ${error.message.split("\n").slice(0, 6).join("\n")}`
+  // Never a stack, nor DATABASE_URL (it may hold a password): the error's
+  // name and the first lines of its message (Prisma's name the query, not
+  // its values).
+  const message = isDatabaseUnavailable(error)
+    ? "the database DATABASE_URL names does not answer (is it running, and the URL right?)"
+    : error instanceof Error
+      ? `${error.name}: ${error.message.trim().split("\n").slice(0, 6).join("\n")}`
       : String(error);
   process.stderr.write(`admin: ${message}\n`);
   code = 1;
 } finally {
-  await db.$disconnect().catch(() => undefined);
+  // The client db.ts made, if a command got that far (touching `db` would make one).
+  await globalThis.prisma?.$disconnect().catch(() => undefined);
 }
 process.exit(code);

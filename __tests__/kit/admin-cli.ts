@@ -19,7 +19,13 @@ const root = path.resolve(__dirname, "..", "..");
 
 export type CliRun = { code: number | null; stdout: string; stderr: string; ms: number };
 
-export type CliTarget = { databaseUrl: string; outbox: string; nodeOptions?: string };
+export type CliTarget = {
+  databaseUrl: string;
+  outbox: string;
+  nodeOptions?: string;
+  // Variables to leave out (a broken configuration).
+  without?: string[];
+};
 
 export function newOutbox(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "admin-outbox-"));
@@ -39,7 +45,9 @@ export function runCli(target: CliTarget, args: string[], viaNpm = false): Promi
     SMTP_URL: "",
     NODE_OPTIONS: target.nodeOptions,
   };
-  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  for (const key of [...Object.keys(env), ...(target.without ?? [])]) {
+    if (env[key] === undefined || target.without?.includes(key)) delete env[key];
+  }
   const [command, argv] = viaNpm
     ? ["npm", ["run", "admin", "--silent", "--", ...args]]
     : [process.execPath, [path.join(root, "scripts", "admin.mjs"), ...args]];
