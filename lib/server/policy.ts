@@ -395,3 +395,26 @@ export const PASSKEY_SIGN_IN_REFUSED = {
   "verification failed": "sign-in with a passkey: the signature did not verify",
   "user verification": "sign-in with a passkey: the user was not verified",
 } as const;
+
+// ---------------------------------------------------------------------------
+// Operators and bounded storage (issue 15, items 3, 4 and 6): the operator CLI
+// (lib/server/operator/), deleteAccount (lib/server/accounts/account-deletion.ts)
+// and pruneExpired (lib/server/platform/prune.ts).
+
+export const PRUNE = {
+  // After a response, at most once a minute per instance, at most this many
+  // rows per table: a busy minute's rows go in a few runs, and no response
+  // ever waits for one.
+  everyMs: MINUTE,
+  batch: 500,
+  // An account code (or a registration decoy's) is kept this long past its
+  // expiry, so that /verify-email still answers "expired" rather than "no
+  // code", for a real code and a decoy alike.
+  expiredCodeGraceMs: 24 * 60 * MINUTE,
+} as const;
+
+// What a security event recorded by the operator CLI stores as its request.
+export const OPERATOR_CONTEXT = { ip: "operator", userAgent: "Operator CLI (npm run admin)" } as const;
+// The detail of every event an operator's command records (DESIGN.md §4 "Operators").
+export const OPERATOR_DETAIL = "by an operator";
+export const ACCOUNT_DELETED_DETAIL = { user: "by the user", operator: OPERATOR_DETAIL } as const;

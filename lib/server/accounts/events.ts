@@ -23,7 +23,12 @@ export type SecurityEventType =
   | "passkey_added"
   | "passkey_renamed"
   | "passkey_removed"
-  | "passkey_refused";
+  | "passkey_refused"
+  // Issue 15: the operator CLI (lib/server/operator/) and account deletion.
+  | "operator_reset_2fa"
+  | "operator_unlocked"
+  | "operator_signed_out"
+  | "account_deleted";
 
 export const EVENT_LABELS: Record<SecurityEventType, string> = {
   registered: "Account created",
@@ -48,6 +53,11 @@ export const EVENT_LABELS: Record<SecurityEventType, string> = {
   // W3C WebAuthn §6.1.1: a signature counter that went back (a cloned
   // authenticator?), or a passkey that failed its check.
   passkey_refused: "A passkey was refused",
+  operator_reset_2fa: "Two-factor reset by an operator",
+  operator_unlocked: "Sign-in limits cleared by an operator",
+  operator_signed_out: "Signed out everywhere by an operator",
+  // Kept without the account (userId null): its every other row is gone.
+  account_deleted: "Account deleted",
 };
 
 // userId is null for a failed sign-in to a name that has no account. Inside a

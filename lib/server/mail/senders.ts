@@ -14,6 +14,7 @@ import * as recoveryCodeUsed from "@/emails/recovery-code-used";
 import * as registrationAttempt from "@/emails/registration-attempt";
 import * as signInCode from "@/emails/sign-in-code";
 import * as twoFactorChanged from "@/emails/two-factor-changed";
+import * as twoFactorReset from "@/emails/two-factor-reset";
 import * as verifyEmailCode from "@/emails/verify-email-code";
 import * as welcome from "@/emails/welcome";
 import { formatUtcTime } from "@/lib/time-format";
@@ -210,4 +211,16 @@ export function noticePasskeyRemoved(
   passkeyName: string,
 ): Promise<void> {
   return notice(passkeyRemoved, user, { ...seenWithBrowser(context), passkeyName });
+}
+
+// --- the operator CLI (issue 15) ---------------------------------------------------
+
+// After `npm run admin -- reset-2fa`: awaited, so that the operator is told
+// whether it went.
+export function sendTwoFactorResetEmail(user: Recipient): Promise<SendMailResult> {
+  return sendTemplate(twoFactorReset, user.email, {
+    username: user.username,
+    time: formatUtcTime(new Date()),
+    signInUrl: new URL("/login", env.APP_URL).toString(),
+  });
 }

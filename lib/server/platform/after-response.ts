@@ -17,3 +17,20 @@ export async function afterResponse(task: () => Promise<unknown>): Promise<void>
     await safe();
   }
 }
+
+// The same, inside a request only: false, and nothing run, outside one
+// (background upkeep that a script or test must not trigger by the way).
+export function afterResponseOnly(task: () => Promise<unknown>): boolean {
+  try {
+    after(async () => {
+      try {
+        await task();
+      } catch (error) {
+        console.error(`[after] background task failed: ${error instanceof Error ? error.name : "error"}`);
+      }
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}

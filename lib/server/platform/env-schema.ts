@@ -49,6 +49,13 @@ export const envSchema = z.object({
   APP_URL: z.url({ error: "APP_URL must be an absolute URL" }).default("http://localhost:3000"),
   EMAIL_SECOND_FACTOR: booleanFlag.default(true),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
+  // Security events older than this are deleted (lib/server/platform/prune.ts).
+  SECURITY_EVENT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1, "SECURITY_EVENT_RETENTION_DAYS must be at least 1")
+    .max(3650, "SECURITY_EVENT_RETENTION_DAYS must be at most 3650")
+    .default(90),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { fieldErrors } from "@/lib/validations/auth";
 import { formValue, type FormState } from "@/lib/validations/form-state";
 import { db } from "../platform/db";
+import { schedulePrune } from "../platform/prune";
 import type { RateLimitVerdict } from "../platform/rate-limit";
 import { getRequestContext, type RequestContext } from "../platform/request-context";
 import { orUnavailableForm, orUnavailablePage } from "../platform/unavailable";
@@ -101,6 +102,9 @@ export function formAction<
 }): FormAction<S, Z> {
   const { guard, path, refuse, schema, values, base, limits, run } = options;
   const action = async (previous = {} as S, formData = new FormData()): Promise<S> => {
+    // Bounded storage: the writers (sign-in, registration, every form) keep
+    // the tables pruned, at most once a minute, after the response.
+    schedulePrune();
     const echoed =
       typeof values === "function"
         ? { values: values(formData) }

@@ -49,5 +49,10 @@ export async function passwordLimitSubject(identifier: string, userId: string | 
     const subject = await limitSubject(userId);
     if (subjects.isDevice(subject)) return subject;
   }
+  return nameLimitSubject(identifier);
+}
+
+// A typed name's own subject (the identifier as the login schema normalised it).
+export function nameLimitSubject(identifier: string): string {
   return subjects.name(keyedHash("password-limit-name", identifier));
 }

@@ -1,5 +1,5 @@
 /** @jest-environment node */
-import { afterResponse } from "@/lib/server/platform/after-response";
+import { afterResponse, afterResponseOnly } from "@/lib/server/platform/after-response";
 
 // Outside a request (as here: no Next.js request store) the task runs
 // inline; inside one, Next.js's after() runs it once the response is sent.
@@ -27,5 +27,14 @@ describe("afterResponse", () => {
     } finally {
       errors.mockRestore();
     }
+  });
+});
+
+describe("afterResponseOnly", () => {
+  it("runs nothing and answers false outside a request", async () => {
+    const task = jest.fn(async () => undefined);
+    expect(afterResponseOnly(task)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(task).not.toHaveBeenCalled();
   });
 });
