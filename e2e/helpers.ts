@@ -104,8 +104,9 @@ export async function shownAccessToken(page: Page): Promise<string> {
   return token;
 }
 
+// The header's button: /settings/security has a "Sign out" for each session too.
 export async function signOut(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
 }
 

@@ -23,7 +23,9 @@ export type SecurityEventType =
   | "passkey_added"
   | "passkey_renamed"
   | "passkey_removed"
-  | "passkey_refused";
+  | "passkey_refused"
+  | "session_revoked"
+  | "access_token_revoked";
 
 export const EVENT_LABELS: Record<SecurityEventType, string> = {
   registered: "Account created",
@@ -48,6 +50,8 @@ export const EVENT_LABELS: Record<SecurityEventType, string> = {
   // W3C WebAuthn §6.1.1: a signature counter that went back (a cloned
   // authenticator?), or a passkey that failed its check.
   passkey_refused: "A passkey was refused",
+  session_revoked: "Signed out a session",
+  access_token_revoked: "Access token revoked",
 };
 
 // userId is null for a failed sign-in to a name that has no account. Inside a
