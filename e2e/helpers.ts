@@ -115,7 +115,7 @@ export async function signInWithPassword(page: Page, identifier: string, passwor
   await page.goto("/login");
   await page.getByLabel("Username or email").fill(identifier);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 // The 6-digit code in the newest `subject` email to `to` since `since`.
