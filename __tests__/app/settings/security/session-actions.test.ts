@@ -113,7 +113,8 @@ describe("the Sessions section", () => {
     );
     expect(result?.message).toBe("That session has already ended.");
     expect(await sessionIdOf(theirs)).toBe(theirSession);
-    for (const fields of [{}, { sessionId: "" }, { sessionId: "x".repeat(5000) }]) {
+    const badFields: Record<string, string>[] = [{}, { sessionId: "" }, { sessionId: "x".repeat(5000) }];
+    for (const fields of badFields) {
       const bad = await mine.run(() => runAction(() => endSessionAction({}, form(fields))));
       expect(bad.result?.errors?.sessionId).toBeDefined();
     }
