@@ -75,7 +75,9 @@ test.describe("/token in a browser whose time zone is not the server's", () => {
     await expect(page.getByText(/Issuing a new token revokes this one/)).toBeVisible();
     await expect(page.getByText(/revoke tokens one by one in your/)).toBeVisible();
     await page.getByRole("button", { name: "Issue a new token" }).click();
-    await expect(page.getByText("A new token was issued, and the one it replaces was revoked.")).toBeVisible();
+    await expect(
+      page.getByText("A new token was issued, and the one it replaces was revoked."),
+    ).toBeVisible();
   });
 });
 

@@ -32,10 +32,7 @@ test("the token shown after sign-in is valid on /token_input and for GET /api/me
   expect(bad.headers()["www-authenticate"]).toContain('error="invalid_token"');
 });
 
-test("issuing a new token replaces the shown one, and revokes the old one", async ({
-  page,
-  request,
-}) => {
+test("issuing a new token replaces the shown one, and revokes the old one", async ({ page, request }) => {
   await registerAndEnrol(page, "tok2");
   await page.goto("/token");
   const first = await shownAccessToken(page);

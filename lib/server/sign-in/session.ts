@@ -3,11 +3,7 @@ import type { User } from "@prisma/client";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import {
-  isCompleteSession,
-  sessionFromToken,
-  type SessionClaims,
-} from "@/lib/auth/session-claims";
+import { isCompleteSession, sessionFromToken, type SessionClaims } from "@/lib/auth/session-claims";
 import { decodeSessionCookie, sessionCookieName } from "@/lib/auth/session-cookie";
 import { db } from "../platform/db";
 import { env } from "../platform/env";

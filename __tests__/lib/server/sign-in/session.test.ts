@@ -113,7 +113,8 @@ describe("getCurrentSession and the session's row", () => {
     const user = await createEnrolledUser();
     const browser = await browserWith(user);
     const { sessionId } = (await browser.run(() => getCurrentSession()))!;
-    const seen = async () => (await db.userSession.findUniqueOrThrow({ where: { id: sessionId } })).lastSeenAt;
+    const seen = async () =>
+      (await db.userSession.findUniqueOrThrow({ where: { id: sessionId } })).lastSeenAt;
     const thirtySecondsAgo = new Date(Date.now() - 30_000);
     await db.userSession.update({ where: { id: sessionId }, data: { lastSeenAt: thirtySecondsAgo } });
     await browser.run(() => getCurrentSession());
