@@ -407,8 +407,6 @@ export const SESSIONS_AND_TOKENS = {
   // the response when the row read is older).
   lastSeenIntervalMs: MINUTE,
   lastUsedIntervalMs: MINUTE,
-  // The longest sid a session row may carry (a UUID is 36).
-  sessionIdMax: 100,
 } as const;
 
 export const SESSIONS_AND_TOKENS_MESSAGES = {
