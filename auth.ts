@@ -6,6 +6,8 @@ import { appOrigin } from "@/lib/auth/request-guards";
 import { issueAccessToken } from "@/lib/server/tokens/access-tokens";
 import { getUserById } from "@/lib/server/accounts/accounts";
 import { consumeVerifiedChallenge } from "@/lib/server/sign-in/challenge";
+import { getRequestContext } from "@/lib/server/platform/request-context";
+import { recordSession } from "@/lib/server/sign-in/sessions";
 import { applySessionUpdate } from "@/lib/server/sign-in/session-grant";
 
 // next-auth builds its redirects (after signing in and out) on
@@ -41,7 +43,16 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth({
         // README.md "Access tokens and the API": every completed sign-in issues
         // a fresh access token.
         await issueAccessToken(user);
-        return { id: user.id, name: user.username, email: user.email, sessionVersion: user.sessionVersion };
+        // The session's row (browser, IP, times) is written here, on the Node
+        // side; its id becomes the cookie's `sid` (lib/auth/config.ts's jwt).
+        const { sessionId } = await recordSession(user.id, await getRequestContext());
+        return {
+          id: user.id,
+          name: user.username,
+          email: user.email,
+          sessionVersion: user.sessionVersion,
+          sessionId,
+        };
       },
     }),
   ],

@@ -67,13 +67,17 @@ test.describe("/token in a browser whose time zone is not the server's", () => {
     await expect(page.getByText(iso)).toHaveCount(0);
   });
 
-  test("says that a new token leaves the old one valid until it expires", async ({ page }) => {
+  test("says that a new token revokes the old one, and that settings revoke them one by one", async ({
+    page,
+  }) => {
     await registerAndEnrol(page, "old");
     await page.goto("/token");
-    await expect(page.getByText(/Issuing a new token does not revoke this one/)).toBeVisible();
+    await expect(page.getByText(/Issuing a new token revokes this one/)).toBeVisible();
+    await expect(page.getByText(/revoke tokens one by one in your/)).toBeVisible();
     await page.getByRole("button", { name: "Issue a new token" }).click();
-    await expect(page.getByText("A new token was issued.")).toBeVisible();
-    await expect(page.getByText(/Your previous token stays valid until it expires/)).toBeVisible();
+    await expect(
+      page.getByText("A new token was issued, and the one it replaces was revoked."),
+    ).toBeVisible();
   });
 });
 

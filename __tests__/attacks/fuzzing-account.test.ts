@@ -16,6 +16,7 @@ import {
   sendSetupEmailCodeAction,
 } from "@/app/setup-2fa/actions";
 import { emailTokenAction, issueTokenAction } from "@/app/token/actions";
+import { endSessionAction, revokeAccessTokenAction } from "@/app/settings/security/session-actions";
 import { SESSION_COOKIE, signInFully } from "@/__tests__/kit/attacker";
 import { Browser } from "@/__tests__/kit/browsers";
 import { createEnrolledUser, uniqueName, type TestUser } from "@/__tests__/kit/users";
@@ -231,7 +232,13 @@ const TARGETS: Target[] = [
     input: noFields,
     allow: [
       rateLimitCounters("token-issue:account:"),
-      { AccessToken: { add: (row) => row.userId === member.id } },
+      // A new token revokes the one it replaces, of the same member.
+      {
+        AccessToken: {
+          add: (row) => row.userId === member.id,
+          change: (row, fields) => row.userId === member.id && fields.join() === "revokedAt",
+        },
+      },
     ],
     runs: 60,
   },
@@ -274,6 +281,23 @@ const TARGETS: Target[] = [
     ],
     runs: 30,
   },
+  // Ids no one holds: nothing ends, nothing is revoked.
+  {
+    name: "endSessionAction",
+    action: endSessionAction,
+    session: "signed-in",
+    input: formEntries(["sessionId"], { sessionId: fc.uuid() }),
+    allow: [],
+    runs: 40,
+  },
+  {
+    name: "revokeAccessTokenAction",
+    action: revokeAccessTokenAction,
+    session: "signed-in",
+    input: formEntries(["jti"], { jti: fc.uuid() }),
+    allow: [],
+    runs: 40,
+  },
   // Last: with the real session it would end the session the others use, so
   // it is fuzzed with forged cookies only.
   {
@@ -285,6 +309,11 @@ const TARGETS: Target[] = [
     runs: 100,
   },
 ];
+
+// The real session's lastSeenAt moves once a minute, whatever the action.
+const sessionSeen: Allowance = {
+  UserSession: { change: (row, fields) => row.userId === member.id && fields.join() === "lastSeenAt" },
+};
 
 describe.each(TARGETS)("fuzzing $name", ({ name, action, session, input, allow, runs }) => {
   it("answers any fields, posted-back state and cookie without a throw, writing only what a refused attempt leaves", async () => {
@@ -305,7 +334,7 @@ describe.each(TARGETS)("fuzzing $name", ({ name, action, session, input, allow, 
           () => action(previous, toFormData(fields)),
           `${describeEntries(entries)}, state ${JSON.stringify(previous)?.slice(0, 200)}, cookie ${JSON.stringify(forged?.slice(0, 80))}`,
         );
-        expect(unexpectedWrites(changes, ...(forged === null ? allow : []))).toEqual([]);
+        expect(unexpectedWrites(changes, ...(forged === null ? [...allow, sessionSeen] : []))).toEqual([]);
         expectSameSiteRedirect(outcome.redirectedTo);
         if (forged !== null && session === "signed-in") expect(outcome.redirectedTo).toMatch(/^\/login\?/);
         if (forged === null && session === "signed-in") {

@@ -35,7 +35,9 @@ export async function seedAccountWithEveryRow(): Promise<SeededAccount> {
     data: { jti: randomUUID(), userId: user.id, sessionVersion: 0, issuedAt: new Date(), expiresAt: later },
   });
   await db.securityEvent.create({ data: { userId: user.id, type: "sign_in", ip: "203.0.113.9" } });
-  await db.endedSession.create({ data: { sessionId: randomUUID(), userId: user.id, expiresAt: later } });
+  await db.userSession.create({
+    data: { id: randomUUID(), userId: user.id, userAgent: "Firefox", ip: "203.0.113.9", expiresAt: later },
+  });
   await db.passkey.create({
     data: {
       userId: user.id,

@@ -8,6 +8,7 @@ import type { Browser } from "@/__tests__/kit/browsers";
 import { authConfig } from "@/lib/auth/config";
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import middleware from "@/middleware";
+import { recordSession } from "@/lib/server/sign-in/sessions";
 import { freshIp } from "@/__tests__/kit/names";
 
 // Over http (APP_URL in tests) next-auth names its cookie without a prefix;
@@ -34,19 +35,20 @@ export function mintSession(
 }
 
 // The claims the app itself puts in a session after both factors (its jwt
-// callback), so that a minted token differs from a real one only where a
-// test says so.
+// callback), for a session row recorded as authorize() records one, so that
+// a minted token differs from a real one only where a test says so.
 export async function completeSessionClaims(
   user: { id: string; username: string; email: string },
   sessionVersion = 0,
 ): Promise<Record<string, unknown>> {
+  const { sessionId } = await recordSession(user.id, { ip: freshIp(), userAgent: "jest-attacker" });
   const jwtCallback = authConfig.callbacks.jwt as unknown as (params: {
     token: Record<string, unknown>;
-    user: { id: string; sessionVersion: number };
+    user: { id: string; sessionVersion: number; sessionId: string };
   }) => Promise<Record<string, unknown>> | Record<string, unknown>;
   return jwtCallback({
     token: { name: user.username, email: user.email, sub: user.id },
-    user: { id: user.id, sessionVersion },
+    user: { id: user.id, sessionVersion, sessionId },
   });
 }
 

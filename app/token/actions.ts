@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { currentAccessToken, issueAccessToken } from "@/lib/server/tokens/access-tokens";
+import { currentAccessToken, replaceAccessToken } from "@/lib/server/tokens/access-tokens";
 import { sendAccessTokenEmail } from "@/lib/server/mail/senders";
 import { claimWindowTry } from "@/lib/server/platform/rate-limit";
 import { keys, LIMITS, MESSAGES, retryMessage } from "@/lib/server/policy";
@@ -11,14 +11,15 @@ import type { FormState } from "@/lib/validations/form-state";
 
 const TOKEN_PATH = "/token";
 
-// Over its limit, the page says so (?limited=1): this form has no state.
+// The new token replaces the one /token showed, which is revoked. Over its
+// limit, the page says so (?limited=1): this form has no state.
 export async function issueTokenAction(): Promise<void> {
   return pageAction({
     guard: "session",
     path: TOKEN_PATH,
     run: async ({ user }) => {
       const limit = await claimWindowTry(keys.tokenIssues(user.id), LIMITS.tokenIssuesPerAccount);
-      if (limit.ok) await issueAccessToken(user);
+      if (limit.ok) await replaceAccessToken(user);
       redirect(limit.ok ? "/token?issued=1" : "/token?limited=1");
     },
   })();

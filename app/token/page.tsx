@@ -25,14 +25,20 @@ export default async function TokenPage({ searchParams }: Props) {
         <h1 className="text-2xl font-bold">Your access token</h1>
         <p className="text-sm text-slate-600">
           A JSON Web Token for the API, valid for {Math.round(env.ACCESS_TOKEN_TTL / 60)} minutes. Anyone who
-          holds it can act as you until it expires: keep it secret. &quot;Sign out everywhere&quot; revokes
-          it.
+          holds it can act as you until it expires: keep it secret. &quot;Issue a new token&quot; revokes this
+          one; you can also revoke tokens one by one in your{" "}
+          <Link
+            href="/settings/security#access-tokens"
+            className="font-medium text-indigo-700 hover:underline"
+          >
+            security settings
+          </Link>
+          , and &quot;Sign out everywhere&quot; revokes them all.
         </p>
       </div>
       {params.issued !== undefined ? (
         <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-200">
-          A new token was issued. Your previous token stays valid until it expires; &quot;Sign out
-          everywhere&quot; revokes every token.
+          A new token was issued, and the one it replaces was revoked.
         </p>
       ) : null}
       {params.limited !== undefined ? (

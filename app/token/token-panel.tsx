@@ -35,8 +35,8 @@ export function TokenPanel({ token, expiresAt, renderedAt }: Props) {
         </form>
       </div>
       <p className="text-sm text-slate-600">
-        Issuing a new token does not revoke this one: it stays valid until it expires. &quot;Sign out
-        everywhere&quot; in your security settings revokes every token at once.
+        Issuing a new token revokes this one. Your security settings list every live token, each with
+        &quot;Revoke&quot;; &quot;Sign out everywhere&quot; there revokes every token at once.
       </p>
       <FormMessage tone={emailState.sent ? "info" : "error"} message={emailState.message} />
     </div>

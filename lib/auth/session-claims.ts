@@ -24,6 +24,8 @@ declare module "next-auth" {
   }
   interface User {
     sessionVersion?: number;
+    // The session's row, recorded by root auth.ts's authorize().
+    sessionId?: string;
   }
 }
 
@@ -43,13 +45,16 @@ export type SessionClaims = { user: { id: string } } & Pick<
 >;
 
 // The claims of a new session, for a user whose second factor was just
-// verified (root auth.ts's authorize() returns no user before that).
+// verified (root auth.ts's authorize() returns no user before that). `sid`
+// names the session row authorize() recorded; without one the session is
+// not complete (isCompleteSession), so no session exists that the server
+// could not list or end.
 export function signInClaims(user: User, now = Date.now()): Pick<JWT, "sub" | "sv" | "mfa" | "sid" | "at"> {
   return {
     sub: user.id,
     sv: user.sessionVersion ?? 0,
     mfa: true,
-    sid: crypto.randomUUID(),
+    sid: user.sessionId ?? "",
     at: Math.floor(now / 1000),
   };
 }

@@ -148,7 +148,8 @@ export const MESSAGES = {
     bad_signature: "This token's signature is not valid: it was not issued by this app, or it was changed.",
     malformed: "This is not a well-formed token.",
     wrong_type: "This is a token, but not an access token.",
-    revoked: "This token was revoked (its user signed out everywhere).",
+    revoked:
+      "This token was revoked: replaced by a new token, revoked in security settings, or its user signed out everywhere.",
     unknown_user: "This token's user does not exist.",
   },
   api: {
@@ -418,3 +419,22 @@ export const OPERATOR_CONTEXT = { ip: "operator", userAgent: "Operator CLI (npm 
 // The detail of every event an operator's command records (DESIGN.md §4 "Operators").
 export const OPERATOR_DETAIL = "by an operator";
 export const ACCOUNT_DELETED_DETAIL = { user: "by the user", operator: OPERATOR_DETAIL } as const;
+
+// ---------------------------------------------------------------------------
+// Sessions and access tokens, each listed and revocable (issue 15, items 1
+// and 2; lib/server/sign-in/sessions.ts, lib/server/tokens/access-tokens.ts).
+
+export const SESSIONS_AND_TOKENS = {
+  // A session's lastSeenAt and a token's lastUsedAt are written at most this
+  // often, so that the hot path stays one read (a conditional update after
+  // the response when the row read is older).
+  lastSeenIntervalMs: MINUTE,
+  lastUsedIntervalMs: MINUTE,
+} as const;
+
+export const SESSIONS_AND_TOKENS_MESSAGES = {
+  sessionEnded: "That session was signed out.",
+  sessionGone: "That session has already ended.",
+  tokenRevoked: "The access token was revoked.",
+  tokenGone: "That token has already expired or been revoked.",
+} as const;

@@ -38,22 +38,29 @@ describe("isCompleteSession", () => {
 });
 
 describe("signInClaims", () => {
-  it("names a new, two-factor-complete session of the user at their session version", () => {
-    const claims = signInClaims({ id: "u1", sessionVersion: 4 }, signedInAt * 1000 + 999);
-    expect(claims).toEqual({ sub: "u1", sv: 4, mfa: true, sid: expect.any(String), at: signedInAt });
-    expect(signInClaims({ id: "u1" }).sid).not.toBe(claims.sid);
+  it("names the recorded session, two-factor-complete, of the user at their session version", () => {
+    const claims = signInClaims({ id: "u1", sessionVersion: 4, sessionId: "s-1" }, signedInAt * 1000 + 999);
+    expect(claims).toEqual({ sub: "u1", sv: 4, mfa: true, sid: "s-1", at: signedInAt });
     expect(signInClaims({ id: "u1" }).sv).toBe(0);
+  });
+
+  it("names no session without a recorded one, so that the claims are never complete", () => {
+    const claims = sessionFromToken(signInClaims({ id: "u1", sessionVersion: 1 }, signedInAt * 1000));
+    expect(claims?.sessionId).toBe("");
+    expect(isCompleteSession(claims, signedInAt * 1000)).toBe(false);
   });
 });
 
 describe("sessionFromToken", () => {
   it("reads back what signInClaims wrote, as a complete session", () => {
-    const claims = sessionFromToken(signInClaims({ id: "u1", sessionVersion: 2 }, signedInAt * 1000));
+    const claims = sessionFromToken(
+      signInClaims({ id: "u1", sessionVersion: 2, sessionId: "s-2" }, signedInAt * 1000),
+    );
     expect(claims).toEqual({
       user: { id: "u1" },
       sessionVersion: 2,
       twoFactorComplete: true,
-      sessionId: expect.any(String),
+      sessionId: "s-2",
       authenticatedAt: signedInAt,
     });
     expect(isCompleteSession(claims, (signedInAt + 60) * 1000)).toBe(true);

@@ -12,7 +12,7 @@ export const GET = apiRoute("me", async (request) => {
       "WWW-Authenticate": 'Bearer realm="api"',
     });
   }
-  const verdict = await validateAccessToken(token);
+  const verdict = await validateAccessToken(token, Date.now(), { use: true });
   if (!verdict.valid) {
     return jsonError(401, "invalid_token", REJECTION_MESSAGES[verdict.reason], {
       "WWW-Authenticate": `Bearer realm="api", error="invalid_token", error_description="${verdict.reason}"`,

@@ -15,7 +15,7 @@ import { cancelTotpReenrolment } from "@/lib/server/factors/reenrolment";
 import { replaceRecoveryCodes } from "@/lib/server/factors/recovery-codes";
 import { MESSAGES } from "@/lib/server/policy";
 import { formAction, pageAction } from "@/lib/server/sign-in/action";
-import type { CurrentSession } from "@/lib/server/sign-in/session";
+import { endSession, type CurrentSession } from "@/lib/server/sign-in/session";
 import { grantNextSessionVersion } from "@/lib/server/sign-in/session-grant";
 import { confirmTotpReenrolment, startTotpReenrolment } from "@/lib/server/factors/two-factor";
 import type { FormState } from "@/lib/validations/form-state";
@@ -84,12 +84,20 @@ export async function changePasswordAction(
       }
       const check = await reauthenticate(user, formData);
       if (!check.ok) return check.state;
-      const changed = await changePassword(user.id, user.sessionVersion, await hashPassword(newPassword));
+      const changed = await changePassword(
+        user.id,
+        user.sessionVersion,
+        await hashPassword(newPassword),
+        session.sessionId,
+      );
       // Another change (sign out everywhere) ended this session meanwhile.
       if (!changed) redirect("/login?expired=1");
       await recordSecurityEvent(user.id, "password_changed", request);
       await noticePasswordChanged(user, request);
-      if (!(await keepThisSession(session))) await signOut({ redirectTo: "/login?passwordChanged=1" });
+      if (!(await keepThisSession(session))) {
+        await endSession(session);
+        await signOut({ redirectTo: "/login?passwordChanged=1" });
+      }
       refreshSettings();
       return {
         done: true,

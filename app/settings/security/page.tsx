@@ -19,6 +19,9 @@ import { RegenerateForm } from "./regenerate-form";
 import { CONFIRM_SIGN_OUT_EVERYWHERE, SignOutEverywhere } from "./sign-out-everywhere";
 import { AddPasskeyForm } from "./add-passkey-form";
 import { PasskeyList } from "./passkey-list";
+import { AccessTokenList, SessionList } from "./session-list";
+import { listLiveSessions } from "@/lib/server/sign-in/sessions";
+import { listLiveAccessTokens } from "@/lib/server/tokens/access-tokens";
 
 const METHOD_LABELS: Record<string, string> = {
   totp: "Authenticator app",
@@ -55,15 +58,17 @@ function Section({
 }
 
 export default async function SecuritySettingsPage({ searchParams }: Props) {
-  const { user } = await requireSession("/settings/security");
+  const { user, sessionId } = await requireSession("/settings/security");
   const confirmSignOut = (await searchParams).confirm === CONFIRM_SIGN_OUT_EVERYWHERE;
   const emailCodesOff = !env.EMAIL_SECOND_FACTOR;
-  const [codesLeft, events, pendingSwitch, pendingEmail, passkeys] = await Promise.all([
+  const [codesLeft, events, pendingSwitch, pendingEmail, passkeys, sessions, tokens] = await Promise.all([
     countRecoveryCodesLeft(user.id),
     listRecentSecurityEvents(user.id),
     getPendingReenrolment(user),
     findPendingEmailChange(user.id),
     listPasskeys(user.id),
+    listLiveSessions(user.id),
+    listLiveAccessTokens(user),
   ]);
   // An account whose factor is not an authenticator app is offered one.
   const withoutApp = user.twoFactorMethod === "email" || user.twoFactorMethod === "passkey";
@@ -203,6 +208,36 @@ export default async function SecuritySettingsPage({ searchParams }: Props) {
               ? { qrCodeDataUrl: pendingSwitch.qrCodeDataUrl, setupKey: pendingSwitch.setupKey }
               : null
           }
+        />
+      </Section>
+      <Section
+        id="sessions"
+        title="Sessions"
+        description="Where you are signed in now. Signing out a session ends it at its next request; signing out this browser signs you out here."
+      >
+        <SessionList
+          sessions={sessions.map((session) => ({
+            id: session.id,
+            browser: describeBrowser(session.userAgent),
+            ip: describeIp(session.ip),
+            signedInAt: session.createdAt.toISOString(),
+            lastSeenAt: session.lastSeenAt.toISOString(),
+            current: session.id === sessionId,
+          }))}
+        />
+      </Section>
+      <Section
+        id="access-tokens"
+        title="Access tokens"
+        description="Tokens for the API that have not expired. Each sign-in issues one; revoking one refuses it at once. Issuing a new token on the token page revokes the one it replaces."
+      >
+        <AccessTokenList
+          tokens={tokens.map((token) => ({
+            jti: token.jti,
+            issuedAt: token.issuedAt.toISOString(),
+            expiresAt: token.expiresAt.toISOString(),
+            lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+          }))}
         />
       </Section>
       <Section

@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma, type User } from "@prisma/client";
 import { endPendingSignIns } from "../sign-in/challenge";
+import { endUserSessions } from "../sign-in/sessions";
 import { releaseStaleAddress } from "./address-hold";
 import { db } from "../platform/db";
 
@@ -59,26 +60,35 @@ export async function replacePasswordHash(userId: string, passwordHash: string):
 }
 
 // Ends every session and access token the user holds (SECURITY.md "Threat
-// model": a stolen session cookie or access token).
+// model": a stolen session cookie or access token): a new session version,
+// and every session row ended, so that the settings list shows none.
 export async function revokeAllSessions(userId: string): Promise<void> {
-  await db.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
+    await endUserSessions(userId, { client: tx });
+  });
 }
 
 // A new password ends every other session and access token (a new session
 // version) and every sign-in still waiting for its second step, which began
-// with the old password. Only from the version the caller's session holds:
-// false, and nothing changed, when another change moved it on meanwhile.
+// with the old password; every session row but `keepSessionId`'s (the
+// browser that changed it) ends. Only from the version the caller's session
+// holds: false, and nothing changed, when another change moved it on meanwhile.
 export async function changePassword(
   userId: string,
   fromVersion: number,
   passwordHash: string,
+  keepSessionId?: string,
 ): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const { count } = await tx.user.updateMany({
       where: { id: userId, sessionVersion: fromVersion },
       data: { passwordHash, sessionVersion: fromVersion + 1 },
     });
-    if (count === 1) await endPendingSignIns(userId, tx);
+    if (count === 1) {
+      await endPendingSignIns(userId, tx);
+      await endUserSessions(userId, { client: tx, except: keepSessionId });
+    }
     return count === 1;
   });
 }

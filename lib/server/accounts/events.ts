@@ -28,7 +28,9 @@ export type SecurityEventType =
   | "operator_reset_2fa"
   | "operator_unlocked"
   | "operator_signed_out"
-  | "account_deleted";
+  | "account_deleted"
+  | "session_revoked"
+  | "access_token_revoked";
 
 export const EVENT_LABELS: Record<SecurityEventType, string> = {
   registered: "Account created",
@@ -58,6 +60,8 @@ export const EVENT_LABELS: Record<SecurityEventType, string> = {
   operator_signed_out: "Signed out everywhere by an operator",
   // Kept without the account (userId null): its every other row is gone.
   account_deleted: "Account deleted",
+  session_revoked: "Signed out a session",
+  access_token_revoked: "Access token revoked",
 };
 
 // userId is null for a failed sign-in to a name that has no account. Inside a

@@ -13,6 +13,7 @@ import {
   type Limited,
 } from "./account-codes";
 import { recordSecurityEvent } from "./events";
+import { endUserSessions } from "../sign-in/sessions";
 
 // DESIGN.md §4 "Password reset": an emailed link (256 random bits, stored as
 // a keyed hash, 30 minutes, single use, a newer one voids the older) opens a
@@ -185,6 +186,7 @@ export async function completeReset(
       where: { userId: user.id, consumedAt: null },
       data: { consumedAt: now },
     });
+    await endUserSessions(user.id, { client: tx, now });
     await voidAccountCodes(tx, user.id, [PURPOSE, "change_email"], now);
     await recordSecurityEvent(user.id, "password_reset", context, undefined, tx);
     return { ok: true, userId: user.id, username: user.username, email: user.email } as const;

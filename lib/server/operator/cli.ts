@@ -47,7 +47,7 @@ const CHANGES: Record<string, Change> = {
       io.out(
         `Reset two-factor authentication of ${user.username}: removed ${reset.totpFactors} authenticator app, ` +
           `${reset.passkeys} passkeys, ${reset.recoveryCodes} recovery codes and ${reset.pendingChallenges} pending sign-ins; ` +
-          `signed out everywhere. Their next sign-in with the password sets up a new factor.`,
+          `signed out everywhere (${reset.sessions} live sessions ended). Their next sign-in with the password sets up a new factor.`,
       );
       if (reset.emailed) io.out(`Emailed ${user.email}.`);
       else io.err(`Could not email ${user.email}: tell them another way.`);
@@ -65,8 +65,10 @@ const CHANGES: Record<string, Change> = {
   revoke: {
     question: (user) => `Sign ${user.username} out everywhere?`,
     run: async (client, user, io) => {
-      await revokeUser(client, user);
-      io.out(`Signed ${user.username} out everywhere: every session and access token is revoked.`);
+      const sessions = await revokeUser(client, user);
+      io.out(
+        `Signed ${user.username} out everywhere: ${sessions} live sessions ended, every session and access token is revoked.`,
+      );
       return 0;
     },
   },
@@ -108,6 +110,11 @@ function detailLines(user: UserDetails): string[] {
     `  recovery codes left: ${user.recoveryCodesLeft}`,
     `  live access tokens: ${user.liveAccessTokens}`,
     `  pending sign-ins: ${user.pendingSignIns}`,
+    `  live sessions:${user.sessions.length === 0 ? " none" : ""}`,
+    ...user.sessions.map(
+      (session) =>
+        `    signed in ${iso(session.signedInAt)}, last seen ${iso(session.lastSeenAt)}  ${session.ip}, ${session.browser}`,
+    ),
     `  last sign-in: ${iso(user.lastSignInAt)}`,
     `  recent events:${user.recentEvents.length === 0 ? " none" : ""}`,
     ...user.recentEvents.map(

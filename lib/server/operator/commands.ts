@@ -5,6 +5,7 @@ import { accountRateLimits } from "../accounts/account-limits";
 import { recordSecurityEvent } from "../accounts/events";
 import { sendTwoFactorResetEmail } from "../mail/senders";
 import { pruneAll, type PruneCounts } from "../platform/prune";
+import { endUserSessions } from "../sign-in/sessions";
 import { OPERATOR_CONTEXT, OPERATOR_DETAIL } from "../policy";
 
 // The operator CLI's changes (DESIGN.md §4 "Operators"). Each is one
@@ -15,6 +16,7 @@ export type TwoFactorReset = {
   recoveryCodes: number;
   passkeys: number;
   pendingChallenges: number;
+  sessions: number;
   emailed: boolean;
 };
 
@@ -38,12 +40,14 @@ export async function resetTwoFactor(client: PrismaClient, user: User): Promise<
       where: { id: userId },
       data: { twoFactorMethod: null, twoFactorAt: null, sessionVersion: { increment: 1 } },
     });
+    const sessions = await endUserSessions(userId, { client: tx });
     await recordSecurityEvent(userId, "operator_reset_2fa", OPERATOR_CONTEXT, OPERATOR_DETAIL, tx);
     return {
       totpFactors: totpFactors.count,
       recoveryCodes: recoveryCodes.count,
       passkeys: passkeys.count,
       pendingChallenges: pendingChallenges.count,
+      sessions,
     };
   });
   const sent = await sendTwoFactorResetEmail(user);
@@ -60,15 +64,19 @@ export async function unlockUser(client: PrismaClient, user: User): Promise<numb
 }
 
 // "Sign out everywhere" for the user: a new session version revokes every
-// session and access token, and the sign-ins waiting for their second step end.
-export async function revokeUser(client: PrismaClient, user: User): Promise<void> {
-  await client.$transaction(async (tx) => {
+// session and access token, every session row ends (settings lists none),
+// and the sign-ins waiting for their second step end. Answers how many
+// sessions were live.
+export async function revokeUser(client: PrismaClient, user: User): Promise<number> {
+  return client.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { sessionVersion: { increment: 1 } } });
+    const sessions = await endUserSessions(user.id, { client: tx });
     await tx.signInChallenge.updateMany({
       where: { userId: user.id, purpose: "signin", consumedAt: null },
       data: { consumedAt: new Date() },
     });
     await recordSecurityEvent(user.id, "operator_signed_out", OPERATOR_CONTEXT, OPERATOR_DETAIL, tx);
+    return sessions;
   });
 }
 

@@ -22,6 +22,7 @@ export type UserDetails = UserSummary & {
   recoveryCodesLeft: number;
   liveAccessTokens: number;
   pendingSignIns: number;
+  sessions: { signedInAt: Date; lastSeenAt: Date; ip: string; browser: string }[];
   recentEvents: { at: Date; label: string; ip: string; browser: string; detail: string | null }[];
 };
 
@@ -63,7 +64,7 @@ export async function listUsers(client: PrismaClient): Promise<UserSummary[]> {
 }
 
 export async function describeUser(client: PrismaClient, user: User, now = new Date()): Promise<UserDetails> {
-  const [signIns, totp, passkeys, recoveryCodesLeft, liveAccessTokens, pendingSignIns, events] =
+  const [signIns, totp, passkeys, recoveryCodesLeft, liveAccessTokens, pendingSignIns, events, sessions] =
     await Promise.all([
       lastSignIns(client, [user.id]),
       client.totpFactor.findUnique({ where: { userId: user.id }, select: { confirmedAt: true } }),
@@ -81,6 +82,11 @@ export async function describeUser(client: PrismaClient, user: User, now = new D
         take: 10,
         select: { createdAt: true, type: true, ip: true, userAgent: true, detail: true },
       }),
+      client.userSession.findMany({
+        where: { userId: user.id, endedAt: null, expiresAt: { gt: now } },
+        orderBy: { lastSeenAt: "desc" },
+        select: { createdAt: true, lastSeenAt: true, ip: true, userAgent: true },
+      }),
     ]);
   return {
     ...summary(user, signIns.get(user.id) ?? null),
@@ -90,6 +96,12 @@ export async function describeUser(client: PrismaClient, user: User, now = new D
     recoveryCodesLeft,
     liveAccessTokens,
     pendingSignIns,
+    sessions: sessions.map((session) => ({
+      signedInAt: session.createdAt,
+      lastSeenAt: session.lastSeenAt,
+      ip: describeIp(session.ip),
+      browser: describeBrowser(session.userAgent),
+    })),
     recentEvents: events.map((event) => ({
       at: event.createdAt,
       label: EVENT_LABELS[event.type as SecurityEventType] ?? event.type,

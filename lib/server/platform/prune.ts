@@ -27,7 +27,7 @@ export type PruneTable =
   | "passkeyChallenges"
   | "emailCodes"
   | "accountCodes"
-  | "endedSessions"
+  | "userSessions"
   | "accessTokens"
   | "rateLimits"
   | "securityEvents"
@@ -142,11 +142,12 @@ const DELETERS: Record<PruneTable, Deleter> = {
     "id",
     (now) => ({ expiresAt: { lt: ago(now, PRUNE.expiredCodeGraceMs) } }),
   ),
-  // An ended session's row is needed until the session would have expired
-  // anyway (its expiresAt); an access token's until its own expiry.
-  endedSessions: batch(
-    (c) => c.endedSession,
-    "sessionId",
+  // A session's row is needed until the session would have expired anyway
+  // (its expiresAt, ended or not: the cookie's own claims refuse it by then);
+  // an access token's until its own expiry (revoked or not).
+  userSessions: batch(
+    (c) => c.userSession,
+    "id",
     (now) => ({ expiresAt: { lt: now } }),
   ),
   accessTokens: batch(

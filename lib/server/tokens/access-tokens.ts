@@ -1,10 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { User } from "@prisma/client";
+import type { AccessToken, User } from "@prisma/client";
 import jwt from "jsonwebtoken";
 import { db } from "../platform/db";
 import { env } from "../platform/env";
-import { ACCESS_TOKEN_MAX_LENGTH, MESSAGES } from "../policy";
+import { afterResponse } from "../platform/after-response";
+import { ACCESS_TOKEN_MAX_LENGTH, MESSAGES, SESSIONS_AND_TOKENS } from "../policy";
 
 // README.md "Access tokens and the API": the access token is an HS256 JWT
 // under JWT_SECRET with sub, iat, exp, jti, and a type claim that no other
@@ -56,14 +57,20 @@ export async function issueAccessToken(user: Pick<User, "id" | "sessionVersion">
   return { token: sign(claims), claims };
 }
 
+// A token is live while unexpired, not revoked one by one, and issued at the
+// user's current session version ("sign out everywhere" revokes by version).
+const liveTokens = (user: Pick<User, "id" | "sessionVersion">, now = new Date()) => ({
+  userId: user.id,
+  sessionVersion: user.sessionVersion,
+  revokedAt: null,
+  expiresAt: { gt: now },
+});
+
 // The user's newest token that is still unexpired and unrevoked, or null.
 export async function currentAccessToken(
   user: Pick<User, "id" | "sessionVersion">,
 ): Promise<IssuedToken | null> {
-  const row = await db.accessToken.findFirst({
-    where: { userId: user.id, sessionVersion: user.sessionVersion, expiresAt: { gt: new Date() } },
-    orderBy: { issuedAt: "desc" },
-  });
+  const row = await db.accessToken.findFirst({ where: liveTokens(user), orderBy: { issuedAt: "desc" } });
   if (!row) return null;
   const claims: AccessTokenClaims = {
     sub: row.userId,
@@ -74,6 +81,51 @@ export async function currentAccessToken(
     jti: row.jti,
   };
   return { token: sign(claims), claims };
+}
+
+// "Issue a new token": the one /token shows (the newest live one) is revoked
+// as the new one is issued.
+export async function replaceAccessToken(user: Pick<User, "id" | "sessionVersion">): Promise<IssuedToken> {
+  const current = await currentAccessToken(user);
+  if (current) await revokeAccessToken(user.id, current.claims.jti);
+  return issueAccessToken(user);
+}
+
+// True if the token was live and is now revoked; `userId` keeps a user to
+// their own tokens.
+export async function revokeAccessToken(userId: string, jti: string, now = new Date()): Promise<boolean> {
+  const { count } = await db.accessToken.updateMany({
+    where: { jti, userId, revokedAt: null, expiresAt: { gt: now } },
+    data: { revokedAt: now },
+  });
+  return count === 1;
+}
+
+export type AccessTokenView = Pick<AccessToken, "jti" | "issuedAt" | "expiresAt" | "lastUsedAt">;
+
+// The settings list: live tokens, the newest first.
+export async function listLiveAccessTokens(
+  user: Pick<User, "id" | "sessionVersion">,
+  now = new Date(),
+): Promise<AccessTokenView[]> {
+  return db.accessToken.findMany({
+    where: liveTokens(user, now),
+    orderBy: { issuedAt: "desc" },
+    select: { jti: true, issuedAt: true, expiresAt: true, lastUsedAt: true },
+  });
+}
+
+// lastUsedAt is written at most once a minute, after the response, by a
+// conditional update (parallel uses write it once).
+async function touchAccessToken(row: Pick<AccessToken, "jti" | "lastUsedAt">, now: Date): Promise<void> {
+  const stale = new Date(now.getTime() - SESSIONS_AND_TOKENS.lastUsedIntervalMs);
+  if (row.lastUsedAt && row.lastUsedAt > stale) return;
+  await afterResponse(() =>
+    db.accessToken.updateMany({
+      where: { jti: row.jti, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: stale } }] },
+      data: { lastUsedAt: now },
+    }),
+  );
 }
 
 function isAccessClaims(payload: unknown): payload is AccessTokenClaims {
@@ -114,7 +166,13 @@ function decodeQuietly(token: string): jwt.Jwt | null {
   }
 }
 
-export async function validateAccessToken(input: string, now = Date.now()): Promise<TokenVerdict> {
+// `use`: the token authenticates a request (GET /api/me), so its lastUsedAt
+// moves; checking a token (/token_input, /api/token/validate) is no use.
+export async function validateAccessToken(
+  input: string,
+  now = Date.now(),
+  options: { use?: boolean } = {},
+): Promise<TokenVerdict> {
   const token = input.trim();
   if (token.length === 0 || token.length > ACCESS_TOKEN_MAX_LENGTH)
     return { valid: false, reason: "malformed" };
@@ -129,8 +187,16 @@ export async function validateAccessToken(input: string, now = Date.now()): Prom
   if (verdict.typ !== ACCESS_TOKEN_TYPE) return { valid: false, reason: "wrong_type" };
   if (!isAccessClaims(verdict)) return { valid: false, reason: "malformed" };
 
-  const user = await db.user.findUnique({ where: { id: verdict.sub } });
-  if (!user) return { valid: false, reason: "unknown_user" };
-  if (verdict.ver !== user.sessionVersion) return { valid: false, reason: "revoked" };
+  // One read on the path of a good token: its row with its user.
+  const row = await db.accessToken.findUnique({ where: { jti: verdict.jti }, include: { user: true } });
+  if (!row || row.userId !== verdict.sub) {
+    // Rows go with their account, and are pruned only after they expire.
+    const owner = await db.user.findUnique({ where: { id: verdict.sub }, select: { id: true } });
+    return { valid: false, reason: owner ? "revoked" : "unknown_user" };
+  }
+  const { user } = row;
+  if (row.revokedAt || verdict.ver !== user.sessionVersion || row.sessionVersion !== user.sessionVersion)
+    return { valid: false, reason: "revoked" };
+  if (options.use) await touchAccessToken(row, new Date(now));
   return { valid: true, claims: verdict, user };
 }

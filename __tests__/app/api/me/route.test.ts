@@ -2,7 +2,7 @@
 import { GET as me, POST as mePost } from "@/app/api/me/route";
 import { createEnrolledUser } from "@/__tests__/kit/users";
 import { revokeAllSessions } from "@/lib/server/accounts/accounts";
-import { issueAccessToken } from "@/lib/server/tokens/access-tokens";
+import { issueAccessToken, revokeAccessToken } from "@/lib/server/tokens/access-tokens";
 import { db } from "@/lib/server/platform/db";
 import { freshIp } from "@/__tests__/kit/names";
 
@@ -59,5 +59,26 @@ describe("GET /api/me", () => {
   it("answers 405 in JSON for POST", async () => {
     const response = await mePost();
     expect(response.status).toBe(405);
+  });
+});
+
+describe("GET /api/me and a token's own revocation and use", () => {
+  const get = (token: string) => me(request("/api/me", { headers: { authorization: `Bearer ${token}` } }));
+
+  it("answers 401 revoked for a token revoked one by one, while the user's other token works", async () => {
+    const { user, token, claims } = await userWithToken();
+    const other = await issueAccessToken(user);
+    await revokeAccessToken(user.id, claims.jti);
+    const response = await get(token);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toContain('error_description="revoked"');
+    expect((await get(other.token)).status).toBe(200);
+  });
+
+  it("records when the token was last used", async () => {
+    const { token, claims } = await userWithToken();
+    expect((await get(token)).status).toBe(200);
+    const row = await db.accessToken.findUniqueOrThrow({ where: { jti: claims.jti } });
+    expect(Math.abs(row.lastUsedAt!.getTime() - Date.now())).toBeLessThan(5_000);
   });
 });

@@ -34,7 +34,14 @@ describe("resetTwoFactor", () => {
     const { token } = await issueAccessToken(user);
     const reset = await resetTwoFactor(db, user);
 
-    expect(reset).toMatchObject({ totpFactors: 1, recoveryCodes: 10, passkeys: 1, pendingChallenges: 1 });
+    expect(reset).toMatchObject({
+      totpFactors: 1,
+      recoveryCodes: 10,
+      passkeys: 1,
+      pendingChallenges: 1,
+      sessions: 1,
+    });
+    expect(await db.userSession.count({ where: { userId: user.id, endedAt: null } })).toBe(0);
     const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(after).toMatchObject({
       twoFactorMethod: null,
@@ -109,12 +116,24 @@ describe("unlockUser", () => {
 });
 
 describe("revokeUser", () => {
-  it("revokes every access token and ends pending sign-ins, keeping the factor", async () => {
+  it("revokes every access token, ends every session row and pending sign-in, keeping the factor", async () => {
     const user = await verifiedUser();
     const row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
     const { token } = await issueAccessToken(row);
     await createChallenge(user.id, "signin", { ip: freshIp(), userAgent: "jest" });
-    await revokeUser(db, row);
+    await db.userSession.create({
+      data: {
+        id: `s-${user.id}`,
+        userId: user.id,
+        userAgent: "jest",
+        ip: "203.0.113.9",
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    });
+    expect(await revokeUser(db, row)).toBe(1);
+    expect(await db.userSession.findUniqueOrThrow({ where: { id: `s-${user.id}` } })).toMatchObject({
+      endedAt: expect.any(Date),
+    });
     expect(await validateAccessToken(token)).toEqual({ valid: false, reason: "revoked" });
     expect(await db.signInChallenge.count({ where: { userId: user.id, consumedAt: null } })).toBe(0);
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).twoFactorMethod).toBe("totp");

@@ -52,6 +52,7 @@ describe("describeUser", () => {
       recoveryCodesLeft: 9,
       liveAccessTokens: 1,
       pendingSignIns: 1,
+      sessions: [expect.objectContaining({ ip: "203.0.113.9", browser: expect.any(String) })],
     });
     expect(details.recentEvents[0]).toMatchObject({ label: "Signed in", ip: "203.0.113.9" });
     const text = JSON.stringify(details);

@@ -87,14 +87,14 @@ describe("pruneExpired", () => {
     expect(await db.accountCode.findUnique({ where: { id: live.id } })).not.toBeNull();
   });
 
-  it("deletes ended sessions and access tokens past their expiry only", async () => {
+  it("deletes sessions and access tokens past their expiry only", async () => {
     const now = new Date();
     const user = await createAccount();
     const [oldSession, newSession] = [randomUUID(), randomUUID()];
-    await db.endedSession.createMany({
+    await db.userSession.createMany({
       data: [
-        { sessionId: oldSession, userId: user.id, expiresAt: at(now, -1000) },
-        { sessionId: newSession, userId: user.id, expiresAt: at(now, 1000) },
+        { id: oldSession, userId: user.id, userAgent: "", ip: "", expiresAt: at(now, -1000) },
+        { id: newSession, userId: user.id, userAgent: "", ip: "", expiresAt: at(now, 1000) },
       ],
     });
     const [oldToken, newToken] = [randomUUID(), randomUUID()];
@@ -111,8 +111,8 @@ describe("pruneExpired", () => {
       ],
     });
     await pruneExpired(db, now, big);
-    expect(await db.endedSession.findUnique({ where: { sessionId: oldSession } })).toBeNull();
-    expect(await db.endedSession.findUnique({ where: { sessionId: newSession } })).not.toBeNull();
+    expect(await db.userSession.findUnique({ where: { id: oldSession } })).toBeNull();
+    expect(await db.userSession.findUnique({ where: { id: newSession } })).not.toBeNull();
     expect(await db.accessToken.findUnique({ where: { jti: oldToken } })).toBeNull();
     expect(await db.accessToken.findUnique({ where: { jti: newToken } })).not.toBeNull();
   });

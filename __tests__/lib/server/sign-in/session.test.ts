@@ -76,19 +76,53 @@ describe("endSession", () => {
     await endSession(current);
     expect(await browser.run(() => getCurrentSession())).toBeNull();
     expect(await other.run(() => getCurrentSession())).not.toBeNull();
-    const record = await db.endedSession.findUniqueOrThrow({ where: { sessionId: current.sessionId } });
-    expect(record.userId).toBe(user.id);
-    expect(record.expiresAt.getTime()).toBe((current.authenticatedAt + SESSION_MAX_AGE_SECONDS + 60) * 1000);
+    const row = await db.userSession.findUniqueOrThrow({ where: { id: current.sessionId } });
+    expect(row.userId).toBe(user.id);
+    expect(row.endedAt).not.toBeNull();
+  });
+});
+
+describe("getCurrentSession and the session's row", () => {
+  it("refuses a cookie whose session has no row (issued before the table, or never recorded)", async () => {
+    const user = await createEnrolledUser();
+    const browser = await browserWith(user, { sid: "0b3c6a52-0000-4000-8000-000000000000" });
+    expect(await browser.run(() => getCurrentSession())).toBeNull();
   });
 
-  it("clears the records of sessions that could no longer be valid anyway", async () => {
+  it("refuses a session whose row belongs to another user", async () => {
+    const [user, other] = [await createEnrolledUser(), await createEnrolledUser()];
+    const { sid } = await completeSessionClaims(other);
+    expect(await (await browserWith(user, { sid })).run(() => getCurrentSession())).toBeNull();
+  });
+
+  it("refuses a session whose row ended or expired", async () => {
     const user = await createEnrolledUser();
-    await db.endedSession.create({
-      data: { sessionId: `stale-${user.id}`, userId: user.id, expiresAt: new Date(Date.now() - 1000) },
+    const ended = await browserWith(user);
+    const expired = await browserWith(user);
+    const sid = async (browser: Browser) => (await browser.run(() => getCurrentSession()))!.sessionId;
+    await db.userSession.update({ where: { id: await sid(ended) }, data: { endedAt: new Date() } });
+    await db.userSession.update({
+      where: { id: await sid(expired) },
+      data: { expiresAt: new Date(Date.now() - 1000) },
     });
-    const current = (await (await browserWith(user)).run(() => getCurrentSession()))!;
-    await endSession(current);
-    expect(await db.endedSession.count({ where: { sessionId: `stale-${user.id}` } })).toBe(0);
+    expect(await ended.run(() => getCurrentSession())).toBeNull();
+    expect(await expired.run(() => getCurrentSession())).toBeNull();
+  });
+
+  it("moves lastSeenAt at most once a minute", async () => {
+    const user = await createEnrolledUser();
+    const browser = await browserWith(user);
+    const { sessionId } = (await browser.run(() => getCurrentSession()))!;
+    const seen = async () =>
+      (await db.userSession.findUniqueOrThrow({ where: { id: sessionId } })).lastSeenAt;
+    const thirtySecondsAgo = new Date(Date.now() - 30_000);
+    await db.userSession.update({ where: { id: sessionId }, data: { lastSeenAt: thirtySecondsAgo } });
+    await browser.run(() => getCurrentSession());
+    expect(await seen()).toEqual(thirtySecondsAgo);
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    await db.userSession.update({ where: { id: sessionId }, data: { lastSeenAt: twoMinutesAgo } });
+    await browser.run(() => getCurrentSession());
+    expect(Math.abs((await seen()).getTime() - Date.now())).toBeLessThan(5_000);
   });
 });
 

@@ -6,6 +6,9 @@ import { revokeAllSessions } from "@/lib/server/accounts/accounts";
 import {
   currentAccessToken,
   issueAccessToken,
+  listLiveAccessTokens,
+  replaceAccessToken,
+  revokeAccessToken,
   validateAccessToken,
   type AccessTokenClaims,
 } from "@/lib/server/tokens/access-tokens";
@@ -112,5 +115,69 @@ describe("access tokens", () => {
     const { user, token } = await issued();
     await db.user.delete({ where: { id: user.id } });
     expect(await validateAccessToken(token)).toEqual({ valid: false, reason: "unknown_user" });
+  });
+});
+
+describe("revoking access tokens one by one", () => {
+  it("says revoked for a token revoked by its jti, and leaves the user's others valid", async () => {
+    const { user, token, claims } = await issued();
+    const other = await issueAccessToken(user);
+    expect(await revokeAccessToken(user.id, claims.jti)).toBe(true);
+    expect(await revokeAccessToken(user.id, claims.jti)).toBe(false);
+    expect(await validateAccessToken(token)).toEqual({ valid: false, reason: "revoked" });
+    expect((await validateAccessToken(other.token)).valid).toBe(true);
+  });
+
+  it("does not let a user revoke another user's token", async () => {
+    const { claims, token } = await issued();
+    const stranger = await createEnrolledUser();
+    expect(await revokeAccessToken(stranger.id, claims.jti)).toBe(false);
+    expect((await validateAccessToken(token)).valid).toBe(true);
+  });
+
+  it('"Issue a new token" revokes the one it replaces', async () => {
+    const { user, token } = await issued();
+    const replacement = await replaceAccessToken(user);
+    expect(await validateAccessToken(token)).toEqual({ valid: false, reason: "revoked" });
+    expect((await validateAccessToken(replacement.token)).valid).toBe(true);
+    expect((await currentAccessToken(user))?.token).toBe(replacement.token);
+  });
+
+  it("lists live tokens only: neither expired, revoked, nor older than sign out everywhere", async () => {
+    const { user, claims } = await issued();
+    const kept = await issueAccessToken(user);
+    const revoked = await issueAccessToken(user);
+    await revokeAccessToken(user.id, revoked.claims.jti);
+    await db.accessToken.update({
+      where: { jti: claims.jti },
+      data: { expiresAt: new Date(Date.now() - 1) },
+    });
+    expect((await listLiveAccessTokens(user)).map((row) => row.jti)).toEqual([kept.claims.jti]);
+    await revokeAllSessions(user.id);
+    const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(await listLiveAccessTokens(after)).toEqual([]);
+  });
+
+  it("says revoked for a well-signed token whose row is gone, unknown user when the account is", async () => {
+    const { token, claims } = await issued();
+    await db.accessToken.delete({ where: { jti: claims.jti } });
+    expect(await validateAccessToken(token)).toEqual({ valid: false, reason: "revoked" });
+  });
+});
+
+describe("lastUsedAt", () => {
+  it("moves on use (not on a mere check), at most once a minute", async () => {
+    const { token, claims } = await issued();
+    const lastUsed = async () =>
+      (await db.accessToken.findUniqueOrThrow({ where: { jti: claims.jti } })).lastUsedAt;
+    await validateAccessToken(token);
+    expect(await lastUsed()).toBeNull();
+    await validateAccessToken(token, Date.now(), { use: true });
+    const first = await lastUsed();
+    expect(first).not.toBeNull();
+    await validateAccessToken(token, Date.now() + 30_000, { use: true });
+    expect(await lastUsed()).toEqual(first);
+    await validateAccessToken(token, Date.now() + 61_000, { use: true });
+    expect((await lastUsed())!.getTime()).toBeGreaterThan(first!.getTime() + 60_000);
   });
 });

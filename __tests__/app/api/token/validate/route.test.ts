@@ -1,7 +1,7 @@
 /** @jest-environment node */
 import { GET as validateGet, POST as validate } from "@/app/api/token/validate/route";
 import { createEnrolledUser } from "@/__tests__/kit/users";
-import { issueAccessToken } from "@/lib/server/tokens/access-tokens";
+import { issueAccessToken, revokeAccessToken } from "@/lib/server/tokens/access-tokens";
 import { db } from "@/lib/server/platform/db";
 import { freshIp } from "@/__tests__/kit/names";
 
@@ -78,5 +78,15 @@ describe("POST /api/token/validate", () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await limited.json()).toMatchObject({ error: "rate_limited" });
+  });
+});
+
+describe("POST /api/token/validate and a token revoked one by one", () => {
+  it("answers valid false with reason revoked, and leaves lastUsedAt alone", async () => {
+    const { user, token, claims } = await userWithToken();
+    await revokeAccessToken(user.id, claims.jti);
+    const response = await postJson(JSON.stringify({ token }));
+    expect(await response.json()).toMatchObject({ valid: false, reason: "revoked" });
+    expect((await db.accessToken.findUniqueOrThrow({ where: { jti: claims.jti } })).lastUsedAt).toBeNull();
   });
 });
