@@ -104,8 +104,9 @@ export async function shownAccessToken(page: Page): Promise<string> {
   return token;
 }
 
+// The header's button: settings also lists each session with a "Sign out".
 export async function signOut(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("banner").getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
 }
 
@@ -114,7 +115,8 @@ export async function signInWithPassword(page: Page, identifier: string, passwor
   await page.goto("/login");
   await page.getByLabel("Username or email").fill(identifier);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  // Exact: /login also has "Sign in with a passkey".
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 // The 6-digit code in the newest `subject` email to `to` since `since`.
