@@ -30,7 +30,8 @@ export function readRecordedSecrets(): RecordedSecret[] {
 }
 
 const SECRET_FIELD = /password|code|token|secret/i;
-const SECRET_COOKIE = /session|challenge|csrf/i;
+// passkey: the cookie binding a passwordless ceremony to its browser.
+const SECRET_COOKIE = /session|challenge|csrf|passkey/i;
 
 function formFields(request: Request): [string, string][] {
   const body = request.postData();
