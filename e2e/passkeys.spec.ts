@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import {
   expect,
   fromOwnAddress,
@@ -19,7 +20,6 @@ import {
   signInWithPasskey,
   type VirtualAuthenticator,
 } from "./passkeys";
-import type { Page } from "@playwright/test";
 
 fromOwnAddress(14);
 
