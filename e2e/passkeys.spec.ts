@@ -4,6 +4,7 @@ import {
   fromOwnAddress,
   register,
   registerAndEnrol,
+  rememberSecret,
   shownRecoveryCodes,
   signInWithPassword,
   signOut,
@@ -20,6 +21,7 @@ import {
   signInWithPasskey,
   type VirtualAuthenticator,
 } from "./passkeys";
+import { waitForMail } from "./smtp-sink";
 
 fromOwnAddress(14);
 
@@ -122,6 +124,35 @@ test('a new account that chooses "Use a passkey instead" at /setup-2fa gets reco
 
   await signOut(page);
   await signInWithPasskey(page);
+  await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test("a password reset takes the passkey as its second factor, and the new password then needs it too", async ({
+  page,
+}) => {
+  const { user } = await enrolledWithPasskey(page, "pkreset", "Test laptop");
+  await signOut(page);
+
+  await page.goto("/forgot-password");
+  const since = Date.now();
+  await page.getByLabel("Username or email").fill(user.email);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  const mail = await waitForMail(user.email, "Reset your password", since);
+  const link = /https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]+/.exec(mail.text)?.[0] ?? "";
+  expect(link).not.toBe("");
+  rememberSecret("reset link token", new URL(link).searchParams.get("token") ?? "");
+
+  await page.goto(link);
+  await page.getByRole("button", { name: "Use a passkey" }).click();
+  const newPassword = `a new passphrase for ${user.username.slice(-4)} only`;
+  rememberSecret("password", newPassword);
+  await page.getByLabel("New password").fill(newPassword);
+  await page.getByRole("button", { name: "Reset password" }).click();
+  await expect(page).toHaveURL(/\/login\?reset=1$/);
+
+  await signInWithPassword(page, user.username, newPassword);
+  await expect(page).toHaveURL(/\/login\/verify(\?|$)/);
+  await page.getByRole("button", { name: "Use a passkey" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
 });
 
