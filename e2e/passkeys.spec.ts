@@ -146,6 +146,8 @@ test("a password reset takes the passkey as its second factor, and the new passw
   await page.getByRole("button", { name: "Use a passkey" }).click();
   const newPassword = `a new passphrase for ${user.username.slice(-4)} only`;
   rememberSecret("password", newPassword);
+  // The second step: a new form, only once the passkey was accepted.
+  await expect(page.getByLabel("New password")).toBeVisible();
   await page.getByLabel("New password").fill(newPassword);
   await page.getByRole("button", { name: "Reset password" }).click();
   await expect(page).toHaveURL(/\/login\?reset=1$/);
