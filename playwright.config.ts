@@ -14,7 +14,11 @@ const freePort = (): string =>
   ).stdout.trim();
 process.env.E2E_PORT ??= freePort();
 process.env.E2E_SMTP_PORT ??= freePort();
-const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+// The browser speaks to the app as localhost, the origin APP_URL names in
+// e2e/serve.mjs: WebAuthn refuses an IP address as RP ID ("This is an invalid
+// domain"), and http://localhost is a secure context. The server listens on
+// 127.0.0.1, where the readiness check asks (Node may resolve localhost to ::1).
+const baseURL = `http://localhost:${process.env.E2E_PORT}`;
 
 export default defineConfig({
   testDir: "e2e",
@@ -50,7 +54,7 @@ export default defineConfig({
   },
   webServer: {
     command: "node e2e/serve.mjs",
-    url: `${baseURL}/`,
+    url: `http://127.0.0.1:${process.env.E2E_PORT}/`,
     timeout: 240_000,
     reuseExistingServer: false,
     env: { E2E_PORT: process.env.E2E_PORT, E2E_SMTP_PORT: process.env.E2E_SMTP_PORT },

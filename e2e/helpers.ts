@@ -104,9 +104,9 @@ export async function shownAccessToken(page: Page): Promise<string> {
   return token;
 }
 
-// The header's button: /settings/security has a "Sign out" for each session too.
+// The header's button: settings also lists each session with a "Sign out".
 export async function signOut(page: Page): Promise<void> {
-  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("banner").getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
 }
 
@@ -115,6 +115,7 @@ export async function signInWithPassword(page: Page, identifier: string, passwor
   await page.goto("/login");
   await page.getByLabel("Username or email").fill(identifier);
   await page.getByLabel("Password").fill(password);
+  // Exact: /login also has "Sign in with a passkey".
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 

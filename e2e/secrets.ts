@@ -30,7 +30,8 @@ export function readRecordedSecrets(): RecordedSecret[] {
 }
 
 const SECRET_FIELD = /password|code|token|secret/i;
-const SECRET_COOKIE = /session|challenge|csrf/i;
+// passkey: the cookie binding a passwordless ceremony to its browser.
+const SECRET_COOKIE = /session|challenge|csrf|passkey/i;
 
 function formFields(request: Request): [string, string][] {
   const body = request.postData();
@@ -43,9 +44,37 @@ function formFields(request: Request): [string, string][] {
   return [];
 }
 
+// A passkey form's field "response" (prefixed like "1_response" when a
+// client component posts it): the browser's WebAuthn answer as JSON. Its
+// signed parts and the challenge inside clientDataJSON stay out of the log.
+const WEBAUTHN_PARTS = ["clientDataJSON", "attestationObject", "authenticatorData", "signature"];
+
+function recordWebAuthnResponse(value: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return;
+  }
+  const response = (parsed as { response?: Record<string, unknown> } | null)?.response;
+  if (typeof response !== "object" || response === null) return;
+  const parts = WEBAUTHN_PARTS.map((part) => response[part]).filter((part) => typeof part === "string");
+  rememberSecret("passkey response", ...parts);
+  if (typeof response.clientDataJSON !== "string") return;
+  try {
+    const clientData = JSON.parse(Buffer.from(response.clientDataJSON, "base64url").toString("utf8")) as {
+      challenge?: unknown;
+    };
+    if (typeof clientData.challenge === "string") rememberSecret("passkey challenge", clientData.challenge);
+  } catch {
+    // Not a browser's clientDataJSON: its parts are recorded above.
+  }
+}
+
 function recordRequest(request: Request): void {
   for (const [name, value] of formFields(request)) {
     if (SECRET_FIELD.test(name)) rememberSecret(`typed into "${name}"`, value);
+    if (/(^|_)response$/.test(name)) recordWebAuthnResponse(value);
   }
 }
 

@@ -20,7 +20,9 @@ const env = {
   AUTH_SECRET: "e2e-auth-secret-0123456789abcdef0123456789",
   JWT_SECRET: "e2e-jwt-secret-0123456789abcdef0123456789ab",
   TOTP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
-  APP_URL: `http://127.0.0.1:${port}`,
+  // localhost, not 127.0.0.1: the passkeys' RP ID and origin follow APP_URL,
+  // and WebAuthn takes no IP address (playwright.config.ts's baseURL matches).
+  APP_URL: `http://localhost:${port}`,
   MAIL_OUTBOX_DIR: path.join(dir, "outbox"),
   // The suite's own SMTP server (e2e/smtp-sink.ts).
   SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}/?ignoreTLS=true`,
