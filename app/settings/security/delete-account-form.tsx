@@ -2,7 +2,11 @@
 
 import { useActionState } from "react";
 import { FormMessage, SubmitButton } from "@/app/_components/form";
-import { deleteAccountAction, startAccountDeletionAction, type DeleteAccountState } from "./delete-account-actions";
+import {
+  deleteAccountAction,
+  startAccountDeletionAction,
+  type DeleteAccountState,
+} from "./delete-account-actions";
 import { ReauthFields } from "./reauth-fields";
 
 const initialState: DeleteAccountState = {};
@@ -24,8 +28,8 @@ export function DeleteAccountForm() {
           </p>
           <p>
             Your username, your address, your authenticator app and passkeys, your recovery codes, every
-            session and access token, and your security events are deleted. Every device is signed out,
-            this one included. This cannot be undone; we send a confirmation to your address.
+            session and access token, and your security events are deleted. Every device is signed out, this
+            one included. This cannot be undone; we send a confirmation to your address.
           </p>
           <input type="hidden" name="proof" value={latest.proof} />
           <SubmitButton className={DANGER}>Delete my account permanently</SubmitButton>

@@ -26,7 +26,11 @@ export async function createDeletionProof(userId: string, sessionId: string): Pr
 
 // Uses the proof up by one conditional delete: true exactly once, for this
 // account's session and token while the proof is fresh.
-export async function consumeDeletionProof(userId: string, sessionId: string, token: string): Promise<boolean> {
+export async function consumeDeletionProof(
+  userId: string,
+  sessionId: string,
+  token: string,
+): Promise<boolean> {
   const { count } = await db.rateLimit.deleteMany({
     where: {
       key: accountDeletionKeys.proof(sessionId, hashToken(token), userId),

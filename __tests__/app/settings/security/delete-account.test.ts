@@ -3,7 +3,10 @@ import type { ReactElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import HomePage from "@/app/page";
 import { registerAction } from "@/app/register/actions";
-import { deleteAccountAction, startAccountDeletionAction } from "@/app/settings/security/delete-account-actions";
+import {
+  deleteAccountAction,
+  startAccountDeletionAction,
+} from "@/app/settings/security/delete-account-actions";
 import { subject as accountDeletedSubject } from "@/emails/account-deleted";
 import { seedAccountWithEveryRow, tablesMentioning } from "@/__tests__/kit/account-rows";
 import { quietAuthErrors, signInFully, SESSION_COOKIE } from "@/__tests__/kit/attacker";
@@ -26,7 +29,10 @@ const REFUSED =
 
 async function signedIn(user?: TestUser): Promise<{ user: TestUser; browser: Browser }> {
   const account = user ?? (await createEnrolledUser());
-  const browser = new Browser(freshIp(), "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0");
+  const browser = new Browser(
+    freshIp(),
+    "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+  );
   await signInFully(browser, account);
   return { user: account, browser };
 }
@@ -59,7 +65,9 @@ describe('"Delete account", the first step', () => {
     expect(await sessionOf(browser)).not.toBeNull();
     const session = (await sessionOf(browser))!;
     expect(
-      await db.rateLimit.count({ where: { key: { startsWith: accountDeletionKeys.sessionPrefix(session.sessionId) } } }),
+      await db.rateLimit.count({
+        where: { key: { startsWith: accountDeletionKeys.sessionPrefix(session.sessionId) } },
+      }),
     ).toBe(0);
   });
 
@@ -89,7 +97,10 @@ describe('"Delete my account permanently", the confirmation', () => {
     const { user, browser: laptop } = await signedIn();
     const proof = await proofFor(laptop, user);
     // A second session of the same account (one minute later, so its code step is its own).
-    jest.useFakeTimers({ now: Date.now() + 60_000, doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+    jest.useFakeTimers({
+      now: Date.now() + 60_000,
+      doNotFake: ["nextTick", "setImmediate", "queueMicrotask"],
+    });
     let phone: Browser;
     try {
       ({ browser: phone } = await signedIn(user));
@@ -168,7 +179,9 @@ describe('"Delete my account permanently", the confirmation', () => {
     expect(await sessionOf(browser)).toBeNull();
     const home = await browser.run(async () =>
       renderToStaticMarkup(
-        await (HomePage as (props: { searchParams: Promise<Record<string, string>> }) => Promise<ReactElement>)({
+        await (
+          HomePage as (props: { searchParams: Promise<Record<string, string>> }) => Promise<ReactElement>
+        )({
           searchParams: Promise.resolve({ deleted: "1" }),
         }),
       ),
