@@ -48,14 +48,16 @@ function Section({
   // A change that cannot be undone: red border and heading.
   danger?: boolean;
 }) {
+  // An id holds no space: aria-labelledby reads a space as a list of ids.
+  const headingId = `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
   return (
     <section
       id={id}
       className={`card space-y-4 ${danger ? "border-red-300" : ""}`}
-      aria-labelledby={`section-${title}`}
+      aria-labelledby={headingId}
     >
       <div className="space-y-1">
-        <h2 id={`section-${title}`} className={`text-lg font-semibold ${danger ? "text-red-800" : ""}`}>
+        <h2 id={headingId} className={`text-lg font-semibold ${danger ? "text-red-800" : ""}`}>
           {title}
         </h2>
         <p className="text-sm text-slate-600">{description}</p>
