@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getCurrentSession } from "@/lib/server/sign-in/session";
 import { orUnavailablePage } from "@/lib/server/platform/unavailable";
+import { ACCOUNT_DELETION_MESSAGES } from "@/lib/server/policy";
 
 const features = [
   {
@@ -17,11 +18,23 @@ const features = [
   },
 ];
 
-export default async function HomePage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function HomePage({ searchParams }: Props) {
   const current = await orUnavailablePage(getCurrentSession(), "/");
   const username = current?.user.username;
+  // After "Delete my account permanently" (app/settings/security/delete-account-actions.ts).
+  const deleted = !username && (await searchParams).deleted !== undefined;
   return (
     <div className="space-y-10">
+      {deleted ? (
+        <p
+          role="status"
+          className="rounded-md bg-indigo-50 px-4 py-3 text-sm text-indigo-900 ring-1 ring-indigo-200"
+        >
+          {ACCOUNT_DELETION_MESSAGES.accountDeleted}
+        </p>
+      ) : null}
       <section className="space-y-4">
         <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">
           {username ? `Welcome back, ${username}` : "Accounts protected by two factors"}

@@ -438,3 +438,32 @@ export const SESSIONS_AND_TOKENS_MESSAGES = {
   tokenRevoked: "The access token was revoked.",
   tokenGone: "That token has already expired or been revoked.",
 } as const;
+
+// ---------------------------------------------------------------------------
+// Deleting the account from settings (issue 15, item 3; DESIGN.md §4
+// "Deleting the account"): the proof of a right re-authentication that the
+// confirmation step needs (lib/server/accounts/deletion-proof.ts).
+
+export const ACCOUNT_DELETION = {
+  // A right password and code in this session, then "Delete my account
+  // permanently" within this time; the proof is used once.
+  proofLifetimeMs: 5 * MINUTE,
+} as const;
+
+// One RateLimit row per proof (no table of its own): the session it belongs
+// to, the SHA-256 of its token, and the account subject, so that every
+// deletion (the user's, an operator's) takes it along (accountRateLimits).
+export const accountDeletionKeys = {
+  sessionPrefix: (sessionId: string): string => `account-deletion:session:${sessionId}:`,
+  proof: (sessionId: string, tokenHash: string, userId: string): string =>
+    `${accountDeletionKeys.sessionPrefix(sessionId)}${tokenHash}:${subjects.account(userId)}`,
+};
+
+export const ACCOUNT_DELETION_MESSAGES = {
+  // The home page after the deletion (/?deleted=1), signed out.
+  accountDeleted: "Your account was deleted.",
+  // The confirmation came too late, twice, from another session, or never
+  // followed a right password and code.
+  proofRefused:
+    "That confirmation has expired. Enter your password and a current code again to delete your account.",
+} as const;

@@ -18,6 +18,7 @@ import { ReenrolForm } from "./reenrol-form";
 import { RegenerateForm } from "./regenerate-form";
 import { CONFIRM_SIGN_OUT_EVERYWHERE, SignOutEverywhere } from "./sign-out-everywhere";
 import { AddPasskeyForm } from "./add-passkey-form";
+import { DeleteAccountForm } from "./delete-account-form";
 import { PasskeyList } from "./passkey-list";
 import { AccessTokenList, SessionList } from "./session-list";
 import { listLiveSessions } from "@/lib/server/sign-in/sessions";
@@ -38,16 +39,25 @@ function Section({
   description,
   children,
   id,
+  danger = false,
 }: {
   title: string;
   description: string;
   children: ReactNode;
   id?: string;
+  // A change that cannot be undone: red border and heading.
+  danger?: boolean;
 }) {
+  // An id holds no space: aria-labelledby reads a space as a list of ids.
+  const headingId = `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
   return (
-    <section id={id} className="card space-y-4" aria-labelledby={`section-${title}`}>
+    <section
+      id={id}
+      className={`card space-y-4 ${danger ? "border-red-300" : ""}`}
+      aria-labelledby={headingId}
+    >
       <div className="space-y-1">
-        <h2 id={`section-${title}`} className="text-lg font-semibold">
+        <h2 id={headingId} className={`text-lg font-semibold ${danger ? "text-red-800" : ""}`}>
           {title}
         </h2>
         <p className="text-sm text-slate-600">{description}</p>
@@ -289,6 +299,14 @@ export default async function SecuritySettingsPage({ searchParams }: Props) {
             </table>
           </div>
         )}
+      </Section>
+      <Section
+        id="delete-account"
+        title="Delete account"
+        description="Deletes your account and everything in it, for good. You need your password and a current code, then you confirm."
+        danger
+      >
+        <DeleteAccountForm />
       </Section>
     </div>
   );

@@ -1,6 +1,7 @@
 import "server-only";
 import type { User } from "@prisma/client";
 import * as accessToken from "@/emails/access-token";
+import * as accountDeleted from "@/emails/account-deleted";
 import * as emailChangeCode from "@/emails/email-change-code";
 import * as emailChanged from "@/emails/email-changed";
 import * as newSignIn from "@/emails/new-sign-in";
@@ -222,5 +223,24 @@ export function sendTwoFactorResetEmail(user: Recipient): Promise<SendMailResult
     username: user.username,
     time: formatUtcTime(new Date()),
     signInUrl: new URL("/login", env.APP_URL).toString(),
+  });
+}
+
+// --- deleting the account (issue 15, item 3) -----------------------------------------
+
+// To the address of an account just deleted from its settings. The account's
+// row is gone by then, so the caller passes the name and address deleteAccount
+// answered; it may send it after the response (afterResponse).
+export function sendAccountDeletedEmail(
+  account: Recipient,
+  context: RequestContext,
+): Promise<SendMailResult> {
+  const { time, ip, browser } = seenWithBrowser(context);
+  return sendTemplate(accountDeleted, account.email, {
+    username: account.username,
+    time,
+    ip,
+    browser,
+    registerUrl: new URL("/register", env.APP_URL).toString(),
   });
 }
