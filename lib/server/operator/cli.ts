@@ -75,13 +75,16 @@ const CHANGES: Record<string, Change> = {
   delete: {
     question: (user) => `Delete the account ${user.username} <${user.email}> and every row of it, for good?`,
     run: async (client, user, io) => {
-      if (!(await deleteUser(client, user))) {
+      const deleted = await deleteUser(client, user);
+      if (!deleted) {
         io.err(`No account ${user.username} any more.`);
         return 1;
       }
       io.out(
         `Deleted the account ${user.username} <${user.email}>; its username and address are free again.`,
       );
+      if (deleted.emailed) io.out(`Emailed ${user.email}.`);
+      else io.err(`Could not email ${user.email}: tell them another way.`);
       return 0;
     },
   },

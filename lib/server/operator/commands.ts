@@ -3,7 +3,7 @@ import type { PrismaClient, User } from "@prisma/client";
 import { deleteAccount } from "../accounts/account-deletion";
 import { accountRateLimits } from "../accounts/account-limits";
 import { recordSecurityEvent } from "../accounts/events";
-import { sendTwoFactorResetEmail } from "../mail/senders";
+import { sendAccountDeletedEmail, sendTwoFactorResetEmail } from "../mail/senders";
 import { pruneAll, type PruneCounts } from "../platform/prune";
 import { endUserSessions } from "../sign-in/sessions";
 import { OPERATOR_CONTEXT, OPERATOR_DETAIL } from "../policy";
@@ -80,8 +80,13 @@ export async function revokeUser(client: PrismaClient, user: User): Promise<numb
   });
 }
 
-export async function deleteUser(client: PrismaClient, user: User): Promise<boolean> {
-  return (await deleteAccount(user.id, OPERATOR_CONTEXT, "operator", client)) !== null;
+// Every row of the account goes (deleteAccount); then the address is told,
+// as when its owner deletes it. null when there was no such account any more.
+export async function deleteUser(client: PrismaClient, user: User): Promise<{ emailed: boolean } | null> {
+  const deleted = await deleteAccount(user.id, OPERATOR_CONTEXT, "operator", client);
+  if (!deleted) return null;
+  const sent = await sendAccountDeletedEmail(deleted, OPERATOR_CONTEXT);
+  return { emailed: sent.ok };
 }
 
 export async function pruneNow(client: PrismaClient, now = new Date()): Promise<PruneCounts> {

@@ -142,12 +142,14 @@ describe("revokeUser", () => {
 });
 
 describe("deleteUser", () => {
-  it("deletes the account, and says so once", async () => {
+  it("deletes the account, emails its address, and says so once", async () => {
     const user = await createEnrolledUser();
     const row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-    expect(await deleteUser(db, row)).toBe(true);
+    const outbox = watchOutbox();
+    expect(await deleteUser(db, row)).toEqual({ emailed: true });
+    expect(outbox().map((mail) => mail.to)).toEqual([row.email]);
     expect(await db.user.findUnique({ where: { id: user.id } })).toBeNull();
-    expect(await deleteUser(db, row)).toBe(false);
+    expect(await deleteUser(db, row)).toBeNull();
   });
 });
 
