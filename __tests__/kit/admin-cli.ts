@@ -23,8 +23,8 @@ export type CliTarget = {
   databaseUrl: string;
   outbox: string;
   nodeOptions?: string;
-  // Variables to leave out (a broken configuration).
-  without?: string[];
+  // Variables set to another value (a broken configuration).
+  set?: Record<string, string>;
 };
 
 export function newOutbox(): string {
@@ -44,10 +44,9 @@ export function runCli(target: CliTarget, args: string[], viaNpm = false): Promi
     MAIL_OUTBOX_DIR: target.outbox,
     SMTP_URL: "",
     NODE_OPTIONS: target.nodeOptions,
+    ...target.set,
   };
-  for (const key of [...Object.keys(env), ...(target.without ?? [])]) {
-    if (env[key] === undefined || target.without?.includes(key)) delete env[key];
-  }
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const [command, argv] = viaNpm
     ? ["npm", ["run", "admin", "--silent", "--", ...args]]
     : [process.execPath, [path.join(root, "scripts", "admin.mjs"), ...args]];

@@ -21,17 +21,20 @@ describeAdminCli("the operator CLI on SQLite", async () => {
   return { target: { databaseUrl, outbox: newOutbox() }, client };
 });
 
-it("exits 1 naming what is missing from the environment, without a stack", async () => {
+// A variable set wrong rather than left out: a checkout where `npm run dev`
+// ran has development secrets in .env.development.local, which fill a
+// missing one (and the process's own value wins over the file's).
+it("exits 1 naming what is wrong in the environment, without a stack", async () => {
   const runDir = process.env.JEST_RUN_DIR as string;
   const run = await runCli(
     {
       databaseUrl: `file:${path.join(runDir, "template.db")}`,
       outbox: newOutbox(),
-      without: ["TOTP_ENCRYPTION_KEY"],
+      set: { TOTP_ENCRYPTION_KEY: "too-short" },
     },
     ["list"],
   );
   expect(run.code).toBe(1);
-  expect(run.stderr).toContain("TOTP_ENCRYPTION_KEY is missing");
+  expect(run.stderr).toContain("TOTP_ENCRYPTION_KEY must be 32 bytes");
   expect(run.stderr).not.toMatch(/\n\s+at /);
 });
