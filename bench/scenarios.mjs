@@ -19,7 +19,7 @@ export const REPEATS = 3;
 export const SIGN_IN_CONNECTIONS = 16;
 export const STORM_CONNECTIONS = 50;
 const MAX_REQUESTS = 20_000;
-// A stride coprime with the user counts used here (100, 100,000): consecutive
+// A stride coprime with the user counts used here (100, 1,000,000): consecutive
 // sign-ins land on scattered users and scattered index pages.
 const USER_STRIDE = 7919;
 
