@@ -14,6 +14,7 @@ import {
   BCRYPT_USERS,
   bcryptVersusArgon2,
   hashingLimit,
+  LATENCY_MAX_REQUESTS,
   pageLatencies,
   publicP99UnderStorm,
   SIGN_IN_CONNECTIONS,
@@ -32,6 +33,10 @@ import {
 } from "./seed.mjs";
 import { BENCH_DIR, startServer, TOTP_ENCRYPTION_KEY } from "./server.mjs";
 
+// The app under load holds 1,000 users: the login form allows 10 password
+// steps a minute per typed name, and the bench makes up to ~60 a second.
+const LOAD = { prefix: "bench", count: 1_000 };
+// The latency comparison: an app on 100 users against one on 1,000,000.
 const SMALL = { prefix: "bench", count: 100 };
 const LARGE = { prefix: "bench", count: 1_000_000 };
 const PUBLIC_PAGE = "/";
@@ -56,12 +61,12 @@ const count = (n) => n.toLocaleString("en-US");
 async function prepareApp({ origin, database, pid: serverPid }) {
   const totpSecret = generateSecret();
   await seedTotpFactor(database, {
-    prefix: SMALL.prefix,
+    prefix: LOAD.prefix,
     index: 0,
     secret: totpSecret,
     encryptionKey: TOTP_ENCRYPTION_KEY,
   });
-  const identifier = username(SMALL.prefix, 0);
+  const identifier = username(LOAD.prefix, 0);
   const cookie = await signInFully(origin, {
     identifier,
     password: BENCH_PASSWORD,
@@ -84,49 +89,58 @@ async function prepareApp({ origin, database, pid: serverPid }) {
   return app;
 }
 
-// A second app on its own database of 1,000,000 users, for the latency
-// comparison: the two databases are measured in turns.
-async function startLargeApp(backend, passwordHash) {
-  const server = await backend.startLarge();
+// Two more apps (the same build), each on its own database, one of 100
+// users and one of 1,000,000, for the latency comparison: they are measured
+// in turns.
+async function startLatencyApp(start, users, passwordHash) {
+  const server = await start();
   running.add(server);
-  const seedS = await seedUsers(server.database, { ...LARGE, from: 0, to: LARGE.count, passwordHash });
-  step(`seeded ${count(LARGE.count)} users in ${seedS.toFixed(1)} s`);
+  const seedS = await seedUsers(server.database, { ...users, from: 0, to: users.count, passwordHash });
+  step(`seeded ${count(users.count)} users in ${seedS.toFixed(1)} s`);
   const app = {
     server,
     seedS,
     origin: server.origin,
     loginFields: await fetchHiddenFields(server.origin, "/login", "identifier"),
   };
-  // As warm as the first app is by now (JIT, Prisma's query compiler): cold, it is ~10% slower.
-  await warmUp(app, LARGE, { pages: false, connections: SIGN_IN_CONNECTIONS, seconds: 10 });
+  // Warm (JIT, Prisma's query compiler): cold, an app is ~10% slower. By count,
+  // so that each of 100 users is typed 3 times here, 6 in the runs after: under
+  // the 10 a minute the login form allows.
+  await warmUp(app, users, { pages: false, connections: SIGN_IN_CONNECTIONS, seconds: 10, maxRequests: 300 });
   return app;
+}
+
+function stopApp(app) {
+  app.server.stop();
+  running.delete(app.server);
 }
 
 async function measure(backend) {
   const server = await backend.start();
   running.add(server);
-  step(`app at ${server.origin} (${backend.name}); seeding ${SMALL.count} users (argon2id, 2FA on)`);
+  step(`app at ${server.origin} (${backend.name}); seeding ${count(LOAD.count)} users (argon2id, 2FA on)`);
   const argonHash = await argon2PasswordHash();
-  await seedUsers(server.database, { ...SMALL, from: 0, to: SMALL.count, passwordHash: argonHash });
+  await seedUsers(server.database, { ...LOAD, from: 0, to: LOAD.count, passwordHash: argonHash });
   const app = await prepareApp(server);
   step("warming up");
-  await warmUp(app, SMALL);
+  await warmUp(app, LOAD);
   const cpuBefore = cpuSnapshot(server.pid);
 
   step("argon2id verify time in-process, server idle");
   const limit = await hashingLimit(argonHash);
   step(`sign-in throughput, ${SIGN_IN_CONNECTIONS} connections`);
-  const throughput = await signInThroughput(app, SMALL);
+  const throughput = await signInThroughput(app, LOAD);
   step(`protected ${"/dashboard"} vs public ${PUBLIC_PAGE}`);
   const pages = await pageLatencies(app);
   step(`public page p99, idle vs ${STORM_CONNECTIONS} concurrent sign-ins`);
-  const storm = await publicP99UnderStorm(app, SMALL);
+  const storm = await publicP99UnderStorm(app, LOAD);
 
-  step(`a second app with ${count(LARGE.count)} users; sign-in latency, 100 users vs ${count(LARGE.count)}`);
-  const largeApp = await startLargeApp(backend, argonHash);
-  const latency = await signInLatencies({ app, users: SMALL }, { app: largeApp, users: LARGE });
-  largeApp.server.stop();
-  running.delete(largeApp.server);
+  step(`apps on ${SMALL.count} and ${count(LARGE.count)} users; sign-in latency in turns`);
+  const smallApp = await startLatencyApp(backend.startSmall, SMALL, argonHash);
+  const largeApp = await startLatencyApp(backend.startLarge, LARGE, argonHash);
+  const latency = await signInLatencies({ app: smallApp, users: SMALL }, { app: largeApp, users: LARGE });
+  stopApp(smallApp);
+  stopApp(largeApp);
   step(`seeding ${BCRYPT_USERS} bcryptjs cost-12 users; argon2id vs bcrypt sign-ins`);
   await seedUsers(server.database, {
     prefix: "bcrypt",
@@ -134,7 +148,7 @@ async function measure(backend) {
     to: BCRYPT_USERS,
     passwordHash: await bcryptPasswordHash(),
   });
-  const versus = await bcryptVersusArgon2(app, SMALL, "bcrypt");
+  const versus = await bcryptVersusArgon2(app, LOAD, "bcrypt");
   const othersShare = otherProcessesShare(cpuBefore, cpuSnapshot(server.pid));
   server.stop();
   running.delete(server);
@@ -189,10 +203,10 @@ async function measure(backend) {
     Number.isFinite(throughput.cpuMsPerSignIn)
       ? `CPU per sign-in in the server (all threads, during the throughput runs): ${throughput.cpuMsPerSignIn.toFixed(1)} ms, ${throughput.mainMsPerSignIn.toFixed(1)} ms of it on the event loop (one thread); less the ${limit.verifyMs.toFixed(1)} ms verify, ${outsideHashMs.toFixed(1)} ms is spent outside the hash (row 1, whose baseline is the verify). So the CPU allows at most ${((limit.cores * 1000) / throughput.cpuMsPerSignIn).toFixed(0)}/s and the event loop ${(1000 / throughput.mainMsPerSignIn).toFixed(0)}/s.`
       : "CPU per sign-in in the server: not measured (no /proc).",
-    `Sign-ins: the no-JS login form posted to the server action, each from its own X-Forwarded-For address, spread over the seeded users; only 303 redirects to /login/verify count.`,
+    `Sign-ins: the no-JS login form posted to the server action, each from its own X-Forwarded-For address, spread over the app's ${count(LOAD.count)} seeded users (each typed at most a few times a minute: the form allows 10 password steps a minute per name); only 303 redirects to /login/verify count.`,
     `Pages: one connection each, alternating; ${PUBLIC_PAGE} anonymous (${app.sizes.public} bytes), /dashboard with a complete session (${app.sizes.dashboard} bytes).`,
     `Storm: ${STORM_CONNECTIONS} connections signing in (${storm.stormRate.toFixed(1)}/s) while ${PUBLIC_PAGE} is fetched 25 times a second.`,
-    `Latency: one connection; the 100-user app and a second one on its own ${count(LARGE.count)}-user database (same build) take turns. Seeding: ${count(LARGE.count)} users with 2FA on and one precomputed argon2id hash, one transaction of multi-row INSERT ... SELECT statements (${backend.seeding}), timed from the first statement to the commit.`,
+    `Latency: one connection, runs of 5 s or ${LATENCY_MAX_REQUESTS} sign-ins; an app on its own ${SMALL.count}-user database and one on its own ${count(LARGE.count)}-user database (same build, both warmed by 300 sign-ins) take turns. Seeding: ${count(LARGE.count)} users with 2FA on and one precomputed argon2id hash, one transaction of multi-row INSERT ... SELECT statements (${backend.seeding}), timed from the first statement to the commit.`,
     `bcrypt: each user signs in once (a success rehashes the password to argon2id, one more hash on the thread pool); the argon2id runs alternate with them.`,
     othersShare === null
       ? "CPU used by other processes: not measured (no /proc)."
@@ -221,21 +235,24 @@ const sqlite = {
   title: "SQLite (the default: one file, WAL, synchronous=FULL)",
   seeding: "a numbers range made by a recursive CTE, 50,000 rows a statement, better-sqlite3",
   start: () => startServer(),
+  startSmall: () => startServer({ folder: `${BENCH_DIR}-small`, build: false }),
   startLarge: () => startServer({ folder: `${BENCH_DIR}-large`, build: false }),
 };
 
 async function postgres() {
-  step("PostgreSQL: generating its Prisma client (node_modules/.prisma/client-pg) and two databases");
+  step("PostgreSQL: generating its Prisma client (node_modules/.prisma/client-pg) and three databases");
   generatePostgresClient();
-  const names = [`bench_${process.pid}`, `bench_${process.pid}_large`];
+  const names = [`bench_${process.pid}`, `bench_${process.pid}_small`, `bench_${process.pid}_large`];
   pgDatabases = names;
-  const [smallUrl, largeUrl] = await createDatabases(names);
+  const [loadUrl, smallUrl, largeUrl] = await createDatabases(names);
   const nodeOptions = `--require ${PG_CLIENT_HOOK}`;
   return {
     name: "PostgreSQL",
     title: "PostgreSQL (the scale-out configuration: 127.0.0.1:5432, the same build)",
     seeding: "generate_series, 50,000 rows a statement, then ANALYZE",
-    start: () => startServer({ folder: `${BENCH_DIR}-pg`, build: false, databaseUrl: smallUrl, nodeOptions }),
+    start: () => startServer({ folder: `${BENCH_DIR}-pg`, build: false, databaseUrl: loadUrl, nodeOptions }),
+    startSmall: () =>
+      startServer({ folder: `${BENCH_DIR}-pg-small`, build: false, databaseUrl: smallUrl, nodeOptions }),
     startLarge: () =>
       startServer({ folder: `${BENCH_DIR}-pg-large`, build: false, databaseUrl: largeUrl, nodeOptions }),
   };
