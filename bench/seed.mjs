@@ -25,7 +25,7 @@ const userId = (name) => `bench_${name}`;
 
 // Users per INSERT statement: each statement makes its rows in the database
 // itself from a range of numbers, so a batch is one round trip.
-const BATCH = 50_000;
+export const BATCH = 50_000;
 
 // lib/server/platform/encryption.ts: "v1." + base64url(iv | tag | AES-256-GCM ciphertext).
 function encryptSecret(plaintext, keyBase64) {
@@ -63,7 +63,7 @@ export const postgresDatabase = (url) => ({ kind: "postgresql", url });
 // /login/verify: one transaction, one prepared statement run per batch,
 // every row built by the database (a numbers range) with the one hash.
 // Returns the seconds it took.
-export async function seedUsers(database, { prefix, from, to, passwordHash }) {
+export async function seedUsers(database, { prefix, from, to, passwordHash, batch = BATCH }) {
   const started = performance.now();
   if (database.kind === "sqlite") {
     withSqlite(database.file, (db) => {
@@ -77,15 +77,15 @@ export async function seedUsers(database, { prefix, from, to, passwordHash }) {
       );
       const now = sqlDate();
       db.transaction(() => {
-        for (let start = from; start < to; start += BATCH) {
-          insert.run({ start, end: Math.min(to, start + BATCH), prefix, hash: passwordHash, now });
+        for (let start = from; start < to; start += batch) {
+          insert.run({ start, end: Math.min(to, start + batch), prefix, hash: passwordHash, now });
         }
       })();
     });
   } else {
     await withPostgres(database.url, async (client) => {
       await client.query("BEGIN");
-      for (let start = from; start < to; start += BATCH) {
+      for (let start = from; start < to; start += batch) {
         await client.query({
           name: "bench-seed-users",
           text: `INSERT INTO "User" (id, username, email, "passwordHash", "twoFactorMethod", "twoFactorAt",
@@ -93,7 +93,7 @@ export async function seedUsers(database, { prefix, from, to, passwordHash }) {
                  SELECT 'bench_' || $1 || '-' || lpad(i::text, 6, '0'), $1 || '-' || lpad(i::text, 6, '0'),
                    $1 || '-' || lpad(i::text, 6, '0') || '@bench.test', $2, 'totp', now(), 0, now(), now()
                  FROM generate_series($3::int, $4::int - 1) AS i`,
-          values: [prefix, passwordHash, start, Math.min(to, start + BATCH)],
+          values: [prefix, passwordHash, start, Math.min(to, start + batch)],
         });
       }
       await client.query("COMMIT");
