@@ -1,10 +1,12 @@
 // Builds the app and serves it the way production does: `next start` with a
-// fresh SQLite file, fixed bench secrets and a local mail outbox.
+// fresh SQLite file (or a PostgreSQL database the caller made), fixed bench
+// secrets and a local mail outbox.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { prisma, root } from "../scripts/lib.mjs";
+import { postgresDatabase, sqliteDatabase } from "./seed.mjs";
 
 export const BENCH_DIR = path.join(root, ".tmp", "bench");
 export const TOTP_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
@@ -25,13 +27,13 @@ function freePort() {
   });
 }
 
-function benchEnv(port, folder) {
+function benchEnv(port, folder, databaseUrl, nodeOptions) {
   const env = {
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     NEXT_DIST_DIR: BENCH_DIST_DIR,
-    DATABASE_URL: `file:${path.join(folder, "bench.db")}`,
+    DATABASE_URL: databaseUrl ?? `file:${path.join(folder, "bench.db")}`,
     AUTH_SECRET: "bench-auth-secret-0123456789abcdef0123456789",
     JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789ab",
     TOTP_ENCRYPTION_KEY,
@@ -41,6 +43,8 @@ function benchEnv(port, folder) {
     TRUSTED_PROXY_HOPS: "1",
   };
   delete env.SMTP_URL;
+  if (nodeOptions) env.NODE_OPTIONS = nodeOptions;
+  else delete env.NODE_OPTIONS;
   return env;
 }
 
@@ -68,17 +72,21 @@ async function waitUntilReady(origin, server) {
   throw new Error(`next start was not ready after ${READY_TIMEOUT_MS / 1000} s`);
 }
 
-// Builds (unless told not to), migrates a fresh database in `folder` and
-// starts `next start` in its own process group, so that stop() ends it and
-// anything it spawned.
-export async function startServer({ folder = BENCH_DIR, build = true } = {}) {
+// Builds (unless told not to), migrates a fresh SQLite database in `folder`
+// (or takes `databaseUrl`, a migrated PostgreSQL database, with `nodeOptions`
+// such as the --require of the PostgreSQL client hook) and starts `next
+// start` in its own process group, so that stop() ends it and anything it
+// spawned.
+export async function startServer({ folder = BENCH_DIR, build = true, databaseUrl, nodeOptions } = {}) {
   fs.rmSync(folder, { recursive: true, force: true });
   fs.mkdirSync(folder, { recursive: true });
   const port = await freePort();
-  const databaseFile = path.join(folder, "bench.db");
-  const env = benchEnv(port, folder);
-  if (build) buildApp(env);
-  prisma(["migrate", "deploy"], env);
+  const database = databaseUrl
+    ? postgresDatabase(databaseUrl)
+    : sqliteDatabase(path.join(folder, "bench.db"));
+  const env = benchEnv(port, folder, databaseUrl, nodeOptions);
+  if (build) buildApp(benchEnv(port, folder));
+  if (!databaseUrl) prisma(["migrate", "deploy"], env);
 
   const log = fs.openSync(path.join(folder, "server.log"), "w");
   // BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it stops.
@@ -110,5 +118,5 @@ export async function startServer({ folder = BENCH_DIR, build = true } = {}) {
     stop();
     throw error;
   }
-  return { origin, databaseFile, pid: server.pid, stop };
+  return { origin, database, pid: server.pid, stop };
 }
