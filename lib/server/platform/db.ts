@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import { databaseProvider } from "@/lib/db-url";
 import { env } from "./env";
+import type { SqliteConnection, SqliteStatement } from "./sqlite-direct";
 
 const POOL_SIZE = 10;
 
@@ -24,17 +25,81 @@ export const SQLITE_PRAGMAS = [
   "synchronous = FULL",
 ] as const;
 
+// The part of a better-sqlite3 connection the adapter and the hot path use.
+type BetterSqliteConnection = {
+  prepare(sql: string): SqliteStatement & PreparedForPrisma;
+  readonly inTransaction: boolean;
+};
+type PreparedForPrisma = {
+  reader: boolean;
+  bind(args: unknown[]): unknown;
+  columns(): unknown[];
+  raw(toggle?: boolean): unknown;
+};
+
+const MAX_PRISMA_STATEMENTS = 500;
+
+// The adapter prepares every statement again on each query
+// (`prepare(sql).bind(args)`, and a bound statement cannot be bound again):
+// SQLite parses and plans the same text thousands of times a minute. Here
+// `prepare` hands out the statement prepared for that text before, with the
+// arguments bound per call instead.
+function reusePreparedStatements(connection: BetterSqliteConnection): SqliteConnection {
+  const prepare = connection.prepare.bind(connection);
+  const prepared = new Map<string, SqliteStatement & PreparedForPrisma>();
+  const forPrisma = (sql: string) => {
+    let statement = prepared.get(sql);
+    if (!statement) {
+      statement = prepare(sql);
+      if (prepared.size >= MAX_PRISMA_STATEMENTS) prepared.clear();
+      prepared.set(sql, statement);
+    }
+    const reused: SqliteStatement & PreparedForPrisma = statement;
+    const withArgs = (args: never[]) => ({
+      reader: reused.reader,
+      run: () => reused.run(...args),
+      columns: () => reused.columns(),
+      raw: () => ({ all: () => (reused.raw(true) as SqliteStatement).all(...args) }),
+    });
+    return { ...withArgs([]), bind: withArgs };
+  };
+  (connection as unknown as { prepare: typeof forPrisma }).prepare = forPrisma;
+  // The hot path prepares (and keeps) its own statements.
+  return {
+    prepare,
+    get inTransaction() {
+      return connection.inTransaction;
+    },
+  };
+}
+
 // better-sqlite3 runs every statement on the event loop, and this adapter
 // opens one connection per client: the pragmas run once, when it connects.
+// The app's own client hands its connection to the hot path (./sqlite-direct.ts).
 class SqliteAdapterFactory extends PrismaBetterSQLite3 {
+  constructor(
+    config: { url: string },
+    private readonly onConnect?: (connection: SqliteConnection) => void,
+  ) {
+    super(config);
+  }
+
   override async connect(): ReturnType<PrismaBetterSQLite3["connect"]> {
     const adapter = await super.connect();
     await adapter.executeScript(SQLITE_PRAGMAS.map((pragma) => `PRAGMA ${pragma};`).join("\n"));
+    // The adapter keeps its better-sqlite3 Database as `client`.
+    const connection = reusePreparedStatements(
+      (adapter as unknown as { client: BetterSqliteConnection }).client,
+    );
+    this.onConnect?.(connection);
     return adapter;
   }
 }
 
-export function createPrismaClient(url: string): PrismaClient {
+export function createPrismaClient(
+  url: string,
+  onSqliteConnect?: (connection: SqliteConnection) => void,
+): PrismaClient {
   const adapter =
     databaseProvider(url) === "postgresql"
       ? new PrismaPg(
@@ -49,16 +114,33 @@ export function createPrismaClient(url: string): PrismaClient {
           },
           { onPoolError: (error) => console.error(`[db] idle connection lost: ${error.name}`) },
         )
-      : new SqliteAdapterFactory({ url });
+      : new SqliteAdapterFactory({ url }, onSqliteConnect);
   return new PrismaClient({ adapter });
 }
 
-// One client per process; in development it survives hot reloads.
-const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
+// One client per process; in development it survives hot reloads, with the
+// SQLite connection its adapter opened.
+const globalForPrisma = globalThis as unknown as {
+  prisma?: PrismaClient;
+  sqliteConnections?: WeakMap<object, SqliteConnection>;
+};
+const sqliteConnections = (globalForPrisma.sqliteConnections ??= new WeakMap());
 
 function client(): PrismaClient {
-  globalForPrisma.prisma ??= createPrismaClient(env.DATABASE_URL);
+  if (!globalForPrisma.prisma) {
+    const created: PrismaClient = createPrismaClient(env.DATABASE_URL, (connection) =>
+      sqliteConnections.set(created, connection),
+    );
+    globalForPrisma.prisma = created;
+  }
   return globalForPrisma.prisma;
+}
+
+// The SQLite connection of the app's client, once the client has connected
+// (./sqlite-direct.ts); null before, and on PostgreSQL.
+export function connectedSqlite(): SqliteConnection | null {
+  const current = globalForPrisma.prisma;
+  return (current && sqliteConnections.get(current)) ?? null;
 }
 
 // Created on first use, so that importing this module at build time opens no

@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma } from "@prisma/client";
 import { FAILURE_DELAYS, type WindowLimit } from "../policy";
 import { db } from "./db";
+import { directSqlite, sqliteDate, type SqliteRunner } from "./sqlite-direct";
 
 export type RateLimitVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -38,6 +39,14 @@ export async function claimWindowTry(
   key: string,
   limit: WindowLimit,
   now = new Date(),
+): Promise<RateLimitVerdict> {
+  return claimTries([{ key, limit }], now);
+}
+
+async function claimWindowTryWithPrisma(
+  key: string,
+  limit: WindowLimit,
+  now: Date,
 ): Promise<RateLimitVerdict> {
   const windowOpenSince = new Date(now.getTime() - limit.windowMs);
   for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
@@ -99,6 +108,10 @@ export async function countTowardNotice(key: string, limit: WindowLimit, now = n
 
 // Counts one try against growing delays (consecutive failures of an account).
 export async function claimDelayedTry(key: string, now = new Date()): Promise<RateLimitVerdict> {
+  return claimTries([{ key, delayed: true }], now);
+}
+
+async function claimDelayedTryWithPrisma(key: string, now: Date): Promise<RateLimitVerdict> {
   for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
     const row = await db.rateLimit.findUnique({ where: { key } });
     if (!row) {
@@ -118,6 +131,36 @@ export async function claimDelayedTry(key: string, now = new Date()): Promise<Ra
     if (count === 1) return { ok: true };
   }
   return { ok: false, retryAfterSeconds: 1 };
+}
+
+// One try of each limit, in order, up to the first that refuses (whose
+// verdict is returned; the tries before it stay counted, as if claimed one by
+// one). On SQLite they are one transaction, one commit: a password step
+// claims four.
+export type TryClaim = { key: string; limit: WindowLimit } | { key: string; delayed: true };
+
+export async function claimTries(claims: readonly TryClaim[], now = new Date()): Promise<RateLimitVerdict> {
+  const sqlite = directSqlite();
+  if (sqlite) {
+    return sqlite.transaction((sql) => {
+      for (const claim of claims) {
+        const verdict =
+          "delayed" in claim
+            ? claimDelayedTryIn(sql, claim.key, now)
+            : claimWindowTryIn(sql, claim.key, claim.limit, now);
+        if (!verdict.ok) return verdict;
+      }
+      return { ok: true } as const;
+    });
+  }
+  for (const claim of claims) {
+    const verdict =
+      "delayed" in claim
+        ? await claimDelayedTryWithPrisma(claim.key, now)
+        : await claimWindowTryWithPrisma(claim.key, claim.limit, now);
+    if (!verdict.ok) return verdict;
+  }
+  return { ok: true };
 }
 
 // A success forgets the account's failures. Like releaseWindowTry, it runs
@@ -142,4 +185,78 @@ export async function windowTriesLeft(
   const windowEnd = row ? row.windowStart.getTime() + limit.windowMs : 0;
   if (!row || windowEnd <= now.getTime()) return { left: limit.max, retryAfterSeconds: 0 };
   return { left: Math.max(0, limit.max - row.count), retryAfterSeconds: seconds(windowEnd - now.getTime()) };
+}
+
+// The claims on SQLite's hot path, run inside one
+// sqliteTransaction: the write lock is held from the read to the write, so
+// a plain read-then-write is atomic and needs none of the compare-and-set
+// retries the Prisma versions make for PostgreSQL.
+
+type Row = { count: number; windowStart: string; nextAllowedAt: string | null; updatedAt: string };
+
+const READ = `SELECT "count", "windowStart", "nextAllowedAt", "updatedAt" FROM "RateLimit" WHERE "key" = ?`;
+const INSERT = `INSERT INTO "RateLimit" ("key", "count", "windowStart", "nextAllowedAt", "updatedAt") VALUES (?, 1, ?, ?, ?)`;
+
+export function claimWindowTryIn(
+  sql: SqliteRunner,
+  key: string,
+  limit: WindowLimit,
+  now: Date,
+): RateLimitVerdict {
+  const at = sqliteDate(now);
+  const row = sql.get<Row>(READ, key);
+  if (!row) {
+    sql.run(INSERT, key, at, null, at);
+    return { ok: true };
+  }
+  const windowStart = Date.parse(row.windowStart);
+  if (windowStart > now.getTime() - limit.windowMs) {
+    if (row.count >= limit.max) {
+      return { ok: false, retryAfterSeconds: seconds(windowStart + limit.windowMs - now.getTime()) };
+    }
+    sql.run(`UPDATE "RateLimit" SET "count" = "count" + 1, "updatedAt" = ? WHERE "key" = ?`, at, key);
+    return { ok: true };
+  }
+  sql.run(
+    `UPDATE "RateLimit" SET "count" = 1, "windowStart" = ?, "updatedAt" = ? WHERE "key" = ?`,
+    at,
+    at,
+    key,
+  );
+  return { ok: true };
+}
+
+export function claimDelayedTryIn(sql: SqliteRunner, key: string, now: Date): RateLimitVerdict {
+  const at = sqliteDate(now);
+  const row = sql.get<Row>(READ, key);
+  if (!row) {
+    sql.run(INSERT, key, at, sqliteDate(new Date(now.getTime() + delayAfterFailures(1))), at);
+    return { ok: true };
+  }
+  const nextAllowedAt = row.nextAllowedAt === null ? null : Date.parse(row.nextAllowedAt);
+  if (nextAllowedAt !== null && nextAllowedAt > now.getTime()) {
+    return { ok: false, retryAfterSeconds: seconds(nextAllowedAt - now.getTime()) };
+  }
+  const quiet = Date.parse(row.updatedAt) + FAILURE_DELAYS.quietResetMs <= now.getTime();
+  const failures = quiet ? 1 : row.count + 1;
+  sql.run(
+    `UPDATE "RateLimit" SET "count" = ?, "nextAllowedAt" = ?, "updatedAt" = ? WHERE "key" = ?`,
+    failures,
+    sqliteDate(new Date(now.getTime() + delayAfterFailures(failures))),
+    at,
+    key,
+  );
+  return { ok: true };
+}
+
+export function resetTriesIn(sql: SqliteRunner, key: string): void {
+  sql.run(`DELETE FROM "RateLimit" WHERE "key" = ?`, key);
+}
+
+export function releaseWindowTryIn(sql: SqliteRunner, key: string, now: Date): void {
+  sql.run(
+    `UPDATE "RateLimit" SET "count" = "count" - 1, "updatedAt" = ? WHERE "key" = ? AND "count" > 0`,
+    sqliteDate(now),
+    key,
+  );
 }
