@@ -14,12 +14,7 @@ import {
   verifyPassword,
   verifyPasswordForUnknownUser,
 } from "@/lib/server/accounts/password";
-import {
-  claimDelayedTry,
-  claimWindowTry,
-  releaseWindowTry,
-  resetTries,
-} from "@/lib/server/platform/rate-limit";
+import { claimTries, claimWindowTry } from "@/lib/server/platform/rate-limit";
 import {
   keys,
   LIMITS,
@@ -49,25 +44,21 @@ export async function loginAction(previous: FormState, formData: FormData): Prom
       if (passwordChecksBusy()) return { message: MESSAGES.passwordChecksBusy };
 
       // Every limit is checked, and the try counted, before any hashing: steps
-      // whatever their outcome, then failures.
-      const ipKey = keys.passwordPerIp(request.ip);
-      for (const [key, limit] of [
-        [keys.passwordStepsPerIp(request.ip), LIMITS.passwordStepsPerIp],
-        [ipKey, LIMITS.passwordPerIp],
-      ] as const) {
-        const verdict = await claimWindowTry(key, limit);
-        if (!verdict.ok) return { message: retryMessage(verdict.retryAfterSeconds) };
-      }
-      const user = await findUserByIdentifier(identifier);
+      // whatever their outcome, then failures; one transaction.
       // Limits belong to the typed name, so unknown names get the same ones and
       // an account's username and email tell nothing about each other; a
       // browser the account signed in from before has limits of its own.
+      const user = await findUserByIdentifier(identifier);
       const subject = await passwordLimitSubject(identifier, user?.id ?? null);
-      const steps = await claimWindowTry(keys.passwordSteps(subject), LIMITS.passwordStepsPerName);
-      if (!steps.ok) return { message: retryMessage(steps.retryAfterSeconds) };
+      const ipKey = keys.passwordPerIp(request.ip);
       const failuresKey = keys.passwordFailures(subject);
-      const failures = await claimDelayedTry(failuresKey);
-      if (!failures.ok) return { message: retryMessage(failures.retryAfterSeconds) };
+      const verdict = await claimTries([
+        { key: keys.passwordStepsPerIp(request.ip), limit: LIMITS.passwordStepsPerIp },
+        { key: ipKey, limit: LIMITS.passwordPerIp },
+        { key: keys.passwordSteps(subject), limit: LIMITS.passwordStepsPerName },
+        { key: failuresKey, delayed: true },
+      ]);
+      if (!verdict.ok) return { message: retryMessage(verdict.retryAfterSeconds) };
 
       const valid = user
         ? await verifyPassword(user.passwordHash, password)
@@ -86,7 +77,7 @@ export async function loginAction(previous: FormState, formData: FormData): Prom
 
       // The success forgets the name's failures and gives the IP its try back,
       // committed with the challenge.
-      const forgetTries = [resetTries(failuresKey), releaseWindowTry(ipKey)];
+      const forgetTries = [{ reset: failuresKey }, { release: ipKey }];
       if (!user.twoFactorMethod) {
         await createChallenge(user.id, "enrol", request, forgetTries);
         // DESIGN.md §4: an unverified account proves its address before anything else.

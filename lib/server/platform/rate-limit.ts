@@ -174,6 +174,24 @@ export function releaseWindowTry(key: string): Prisma.PrismaPromise<Prisma.Batch
   return db.rateLimit.updateMany({ where: { key, count: { gt: 0 } }, data: { count: { decrement: 1 } } });
 }
 
+// What a success gives back, committed with the work it rewards: an
+// account's failures forgotten (resetTries), a counted try returned
+// (releaseWindowTry).
+export type TryRefund = { reset: string } | { release: string };
+
+export function refundTries(refunds: readonly TryRefund[]): Prisma.PrismaPromise<Prisma.BatchPayload>[] {
+  return refunds.map((refund) =>
+    "reset" in refund ? resetTries(refund.reset) : releaseWindowTry(refund.release),
+  );
+}
+
+export function refundTriesIn(sql: SqliteRunner, refunds: readonly TryRefund[], now: Date): void {
+  for (const refund of refunds) {
+    if ("reset" in refund) resetTriesIn(sql, refund.reset);
+    else releaseWindowTryIn(sql, refund.release, now);
+  }
+}
+
 // How many tries a window limit has left, and when it reopens: what a wrong
 // answer tells the person ("3 tries left", "try again in 12 minutes").
 export async function windowTriesLeft(
@@ -197,12 +215,7 @@ type Row = { count: number; windowStart: string; nextAllowedAt: string | null; u
 const READ = `SELECT "count", "windowStart", "nextAllowedAt", "updatedAt" FROM "RateLimit" WHERE "key" = ?`;
 const INSERT = `INSERT INTO "RateLimit" ("key", "count", "windowStart", "nextAllowedAt", "updatedAt") VALUES (?, 1, ?, ?, ?)`;
 
-export function claimWindowTryIn(
-  sql: SqliteRunner,
-  key: string,
-  limit: WindowLimit,
-  now: Date,
-): RateLimitVerdict {
+function claimWindowTryIn(sql: SqliteRunner, key: string, limit: WindowLimit, now: Date): RateLimitVerdict {
   const at = sqliteDate(now);
   const row = sql.get<Row>(READ, key);
   if (!row) {
@@ -226,7 +239,7 @@ export function claimWindowTryIn(
   return { ok: true };
 }
 
-export function claimDelayedTryIn(sql: SqliteRunner, key: string, now: Date): RateLimitVerdict {
+function claimDelayedTryIn(sql: SqliteRunner, key: string, now: Date): RateLimitVerdict {
   const at = sqliteDate(now);
   const row = sql.get<Row>(READ, key);
   if (!row) {
@@ -249,11 +262,11 @@ export function claimDelayedTryIn(sql: SqliteRunner, key: string, now: Date): Ra
   return { ok: true };
 }
 
-export function resetTriesIn(sql: SqliteRunner, key: string): void {
+function resetTriesIn(sql: SqliteRunner, key: string): void {
   sql.run(`DELETE FROM "RateLimit" WHERE "key" = ?`, key);
 }
 
-export function releaseWindowTryIn(sql: SqliteRunner, key: string, now: Date): void {
+function releaseWindowTryIn(sql: SqliteRunner, key: string, now: Date): void {
   sql.run(
     `UPDATE "RateLimit" SET "count" = "count" - 1, "updatedAt" = ? WHERE "key" = ? AND "count" > 0`,
     sqliteDate(now),

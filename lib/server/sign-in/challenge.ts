@@ -5,6 +5,8 @@ import { cookies } from "next/headers";
 import { COOKIE_ATTRIBUTES, hostCookieName } from "@/lib/auth/cookie-attributes";
 import { db } from "../platform/db";
 import { encryptSecret } from "../platform/encryption";
+import { refundTries, refundTriesIn, type TryRefund } from "../platform/rate-limit";
+import { directSqlite, sqliteDate, type SqliteRunner } from "../platform/sqlite-direct";
 import type { RequestContext } from "../platform/request-context";
 import { generateTotpSecret } from "../factors/totp";
 import { LIFETIMES, MAX_CHALLENGE_FAILURES, MAX_PENDING_CHALLENGES } from "../policy";
@@ -30,8 +32,8 @@ export type PendingChallenge = {
 };
 
 // Starts a pending sign-in or enrolment, bound to this browser by an
-// HttpOnly cookie holding a random token; only its hash is stored. Writes
-// that belong with it (`alongWith`) commit in the same transaction: one
+// HttpOnly cookie holding a random token; only its hash is stored. The tries
+// a success gives back (`refunds`) commit in the same transaction: one
 // commit, one sync to disk. The same transaction removes the account's
 // expired challenges of this purpose and all but the newest
 // MAX_PENDING_CHALLENGES pending ones.
@@ -43,14 +45,53 @@ export async function createChallenge(
   userId: string,
   purpose: ChallengePurpose,
   context: RequestContext,
-  alongWith: Prisma.PrismaPromise<unknown>[] = [],
+  refunds: readonly TryRefund[] = [],
 ): Promise<void> {
   const token = randomBytes(32).toString("base64url");
   const now = new Date();
   const expiresAt = new Date(now.getTime() + LIFETIME_MS[purpose]);
+  const row = {
+    tokenHash: hashToken(token),
+    userId,
+    purpose,
+    expiresAt,
+    ip: context.ip,
+    userAgent: context.userAgent,
+  };
+  const sqlite = purpose === "enrol" ? null : directSqlite();
+  if (sqlite) await sqlite.transaction((sql) => insertSignInChallenge(sql, row, refunds, now));
+  else await createChallengeWithPrisma(row, refunds, now);
+  (await cookies()).set(challengeCookieName(), token, { ...COOKIE_ATTRIBUTES, expires: expiresAt });
+}
+
+type NewChallenge = {
+  tokenHash: string;
+  userId: string;
+  purpose: ChallengePurpose;
+  expiresAt: Date;
+  ip: string;
+  userAgent: string;
+};
+
+// A verified challenge is left alone: its session is being issued.
+const TRIM_PENDING_SQLITE = `DELETE FROM "SignInChallenge"
+  WHERE "userId" = ? AND "purpose" = ? AND "consumedAt" IS NULL AND "verifiedAt" IS NULL
+    AND "id" NOT IN (
+      SELECT "id" FROM "SignInChallenge"
+      WHERE "userId" = ? AND "purpose" = ? AND "consumedAt" IS NULL AND "verifiedAt" IS NULL
+      ORDER BY "createdAt" DESC, "id" DESC
+      LIMIT ?
+    )`;
+
+async function createChallengeWithPrisma(
+  row: NewChallenge,
+  refunds: readonly TryRefund[],
+  now: Date,
+): Promise<void> {
+  const { userId, purpose } = row;
   const enrol = purpose === "enrol";
   await db.$transaction([
-    ...alongWith,
+    ...refundTries(refunds),
     // Locks the account's row first (PostgreSQL: until commit; SQLite locks
     // the file for any write), so that two instances creating challenges for
     // one account at once take turns and the count below sees both.
@@ -58,17 +99,9 @@ export async function createChallenge(
     db.signInChallenge.deleteMany({ where: { userId, purpose, expiresAt: { lte: now } } }),
     ...(enrol ? [endEnrolments({ userId })] : []),
     db.signInChallenge.create({
-      data: {
-        tokenHash: hashToken(token),
-        userId,
-        purpose,
-        expiresAt,
-        ip: context.ip,
-        userAgent: context.userAgent,
-        enrolSecret: enrol ? encryptSecret(generateTotpSecret()) : null,
-      },
+      data: { ...row, enrolSecret: enrol ? encryptSecret(generateTotpSecret()) : null },
     }),
-    // A verified challenge is left alone: its session is being issued.
+    // As TRIM_PENDING_SQLITE.
     db.$executeRaw`DELETE FROM "SignInChallenge"
       WHERE "userId" = ${userId} AND "purpose" = ${purpose}
         AND "consumedAt" IS NULL AND "verifiedAt" IS NULL
@@ -80,7 +113,47 @@ export async function createChallenge(
           LIMIT ${MAX_PENDING_CHALLENGES}
         )`,
   ]);
-  (await cookies()).set(challengeCookieName(), token, { ...COOKIE_ATTRIBUTES, expires: expiresAt });
+}
+
+// Ids that sort by creation within this process, as Prisma's cuids do, so
+// that the trim above keeps the newest of challenges made in one millisecond.
+let lastIdTime = 0;
+let idCounter = 0;
+function orderedId(now: Date): string {
+  const time = now.getTime();
+  idCounter = time === lastIdTime ? idCounter + 1 : 0;
+  lastIdTime = time;
+  return `c${time.toString(36).padStart(9, "0")}${idCounter.toString(36).padStart(4, "0")}${randomBytes(8).toString("hex")}`;
+}
+
+// The same rows on SQLite's hot path (../platform/sqlite-direct.ts), inside
+// its write transaction, which holds the file's write lock from the start.
+function insertSignInChallenge(
+  sql: SqliteRunner,
+  row: NewChallenge,
+  refunds: readonly TryRefund[],
+  now: Date,
+): void {
+  refundTriesIn(sql, refunds, now);
+  sql.run(
+    `DELETE FROM "SignInChallenge" WHERE "userId" = ? AND "purpose" = ? AND "expiresAt" <= ?`,
+    row.userId,
+    row.purpose,
+    sqliteDate(now),
+  );
+  sql.run(
+    `INSERT INTO "SignInChallenge" ("id", "tokenHash", "userId", "purpose", "failedAttempts", "wrongCodes",
+      "expiresAt", "ip", "userAgent", "createdAt") VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?, ?)`,
+    orderedId(now),
+    row.tokenHash,
+    row.userId,
+    row.purpose,
+    sqliteDate(row.expiresAt),
+    row.ip,
+    row.userAgent,
+    sqliteDate(now),
+  );
+  sql.run(TRIM_PENDING_SQLITE, row.userId, row.purpose, row.userId, row.purpose, MAX_PENDING_CHALLENGES);
 }
 
 // A challenge for a signed-in user's emailed re-authentication code.
