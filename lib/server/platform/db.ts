@@ -21,7 +21,9 @@ export const SQLITE_PRAGMAS = [
   // the app crashes but could lose the last ones on power loss, and a lost
   // commit here can be a spent TOTP step, a used recovery code or a "sign out
   // everywhere". better-sqlite3 syncs on the event loop (1.4 ms per commit
-  // on this project's 2-core VM), so the sign-in step keeps its commits few.
+  // on this project's 2-core VM), so the sign-in step keeps its commits few,
+  // and the hot path's rate-limit counters and pending sign-ins, whose loss
+  // costs a retry, commit without the sync (./sqlite-direct.ts).
   "synchronous = FULL",
 ] as const;
 

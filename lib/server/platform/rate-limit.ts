@@ -135,23 +135,27 @@ async function claimDelayedTryWithPrisma(key: string, now: Date): Promise<RateLi
 
 // One try of each limit, in order, up to the first that refuses (whose
 // verdict is returned; the tries before it stay counted, as if claimed one by
-// one). On SQLite they are one transaction, one commit: a password step
-// claims four.
+// one). On SQLite they are one transaction, one commit (not waited for on
+// the disk: a counter lost to a power cut costs nothing), and a password
+// step claims four.
 export type TryClaim = { key: string; limit: WindowLimit } | { key: string; delayed: true };
 
 export async function claimTries(claims: readonly TryClaim[], now = new Date()): Promise<RateLimitVerdict> {
   const sqlite = directSqlite();
   if (sqlite) {
-    return sqlite.transaction((sql) => {
-      for (const claim of claims) {
-        const verdict =
-          "delayed" in claim
-            ? claimDelayedTryIn(sql, claim.key, now)
-            : claimWindowTryIn(sql, claim.key, claim.limit, now);
-        if (!verdict.ok) return verdict;
-      }
-      return { ok: true } as const;
-    });
+    return sqlite.transaction(
+      (sql) => {
+        for (const claim of claims) {
+          const verdict =
+            "delayed" in claim
+              ? claimDelayedTryIn(sql, claim.key, now)
+              : claimWindowTryIn(sql, claim.key, claim.limit, now);
+          if (!verdict.ok) return verdict;
+        }
+        return { ok: true } as const;
+      },
+      { syncToDisk: false },
+    );
   }
   for (const claim of claims) {
     const verdict =

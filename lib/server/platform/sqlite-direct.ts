@@ -74,7 +74,7 @@ export type DirectSqlite = {
   // Runs `work` in one write transaction (BEGIN IMMEDIATE: the write lock
   // is taken first, so the reads inside see what the writes act on),
   // committed when it returns and rolled back when it throws.
-  transaction<T>(work: (sql: SqliteRunner) => T): Promise<T>;
+  transaction<T>(work: (sql: SqliteRunner) => T, options?: { syncToDisk?: boolean }): Promise<T>;
   // A read outside any transaction (one statement is atomic by itself).
   read<T>(work: (sql: SqliteRunner) => T): Promise<T>;
 };
@@ -91,16 +91,28 @@ export function directSqlite(): DirectSqlite | null {
     while (connection.inTransaction) await nextTurn();
   };
   return {
-    async transaction(work) {
+    async transaction(work, { syncToDisk = true } = {}) {
       await idle();
-      sql.run("BEGIN IMMEDIATE");
+      // `syncToDisk: false` commits to the write-ahead log without waiting
+      // for the disk (synchronous=NORMAL for this one commit, FULL again
+      // before anything else runs): the commit survives the app crashing or
+      // restarting, and only an OS crash or power loss before the next
+      // synced commit (which syncs the log up to it) could lose it. For rows
+      // whose loss would cost nothing but a retry: rate-limit counters and
+      // pending sign-ins (db.ts SQLITE_PRAGMAS says which rows must sync).
+      if (!syncToDisk) sql.run("PRAGMA synchronous = NORMAL");
       try {
-        const result = work(sql);
-        sql.run("COMMIT");
-        return result;
-      } catch (error) {
-        if (connection.inTransaction) sql.run("ROLLBACK");
-        throw error;
+        sql.run("BEGIN IMMEDIATE");
+        try {
+          const result = work(sql);
+          sql.run("COMMIT");
+          return result;
+        } catch (error) {
+          if (connection.inTransaction) sql.run("ROLLBACK");
+          throw error;
+        }
+      } finally {
+        if (!syncToDisk) sql.run("PRAGMA synchronous = FULL");
       }
     },
     async read(work) {

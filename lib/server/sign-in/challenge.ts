@@ -59,7 +59,10 @@ export async function createChallenge(
     userAgent: context.userAgent,
   };
   const sqlite = purpose === "enrol" ? null : directSqlite();
-  if (sqlite) await sqlite.transaction((sql) => insertSignInChallenge(sql, row, refunds, now));
+  // A pending sign-in lost to a power cut is a password typed again: its
+  // commit is not waited for on the disk (../platform/sqlite-direct.ts).
+  if (sqlite)
+    await sqlite.transaction((sql) => insertSignInChallenge(sql, row, refunds, now), { syncToDisk: false });
   else await createChallengeWithPrisma(row, refunds, now);
   (await cookies()).set(challengeCookieName(), token, { ...COOKIE_ATTRIBUTES, expires: expiresAt });
 }
