@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { countRecoveryCodesLeft } from "@/lib/server/factors/recovery-codes";
+import { accountSummary } from "@/lib/server/accounts/account-summary";
 import { requireSession } from "@/lib/server/sign-in/session";
-import { signedInWithRecoveryCode } from "@/lib/server/sign-in/sign-in-method";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -15,10 +14,7 @@ const METHOD_LABELS: Record<string, string> = {
 export default async function DashboardPage() {
   const current = await requireSession("/dashboard");
   const { user } = current;
-  const [codesLeft, usedRecoveryCode] = await Promise.all([
-    countRecoveryCodesLeft(user.id),
-    signedInWithRecoveryCode(current),
-  ]);
+  const { recoveryCodesLeft: codesLeft, usedRecoveryCode } = await accountSummary(current);
   return (
     <div className="space-y-6">
       {usedRecoveryCode ? (

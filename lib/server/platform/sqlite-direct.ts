@@ -83,9 +83,17 @@ export type DirectSqlite = {
 // (the caller's Prisma query then connects it) and on PostgreSQL. Both wait
 // for a transaction Prisma holds open on the connection, so that neither
 // writes into it nor reads its uncommitted rows.
+const hotPaths = new WeakMap<SqliteConnection, DirectSqlite>();
+
 export function directSqlite(): DirectSqlite | null {
   const connection = connectedSqlite();
   if (!connection) return null;
+  let hotPath = hotPaths.get(connection);
+  if (!hotPath) hotPaths.set(connection, (hotPath = hotPathOf(connection)));
+  return hotPath;
+}
+
+function hotPathOf(connection: SqliteConnection): DirectSqlite {
   const sql = runnerFor(connection);
   const idle = async () => {
     while (connection.inTransaction) await nextTurn();

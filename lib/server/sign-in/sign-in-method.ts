@@ -9,14 +9,23 @@ import type { CurrentSession } from "./session";
 // the user's last one at or before that second. Two sign-ins of one account
 // within the same second could be told apart wrongly; the banner is a
 // reminder, not a security decision. Made new codes since: no reminder.
+// The window this session's "sign_in" event was written in.
+export function signInEventWindow(current: Pick<CurrentSession, "authenticatedAt">): {
+  before: Date;
+  since: Date;
+} {
+  const before = new Date((current.authenticatedAt + 1) * 1000);
+  return { before, since: new Date(before.getTime() - 5 * 60_000) };
+}
+
 export async function signedInWithRecoveryCode(current: CurrentSession): Promise<boolean> {
-  const issuedAt = new Date((current.authenticatedAt + 1) * 1000);
+  const { before, since } = signInEventWindow(current);
   const [signIn, regenerated] = await Promise.all([
     db.securityEvent.findFirst({
       where: {
         userId: current.user.id,
         type: "sign_in",
-        createdAt: { lt: issuedAt, gte: new Date(issuedAt.getTime() - 5 * 60_000) },
+        createdAt: { lt: before, gte: since },
       },
       orderBy: { createdAt: "desc" },
       select: { detail: true, createdAt: true },

@@ -5,6 +5,7 @@ import { Browser } from "@/__tests__/kit/browsers";
 import { freshIp } from "@/__tests__/kit/names";
 import { createEnrolledUser } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
+import { directSqlite } from "@/lib/server/platform/sqlite-direct";
 import { RETRY_AFTER_SECONDS } from "@/lib/server/platform/unavailable";
 import { checkedSessionEndpoint } from "@/lib/server/sign-in/session-endpoint";
 
@@ -26,6 +27,13 @@ async function signedIn(sessionVersion = 0): Promise<{ browser: Browser; userId:
 
 beforeEach(() => handler.mockClear());
 
+// The session check's read: on SQLite a statement of the hot path, on PostgreSQL Prisma's.
+async function spyOnSessionRead(): Promise<jest.SpyInstance> {
+  await db.$connect();
+  const hotPath = directSqlite();
+  return hotPath ? jest.spyOn(hotPath, "read") : jest.spyOn(db.user, "findUnique");
+}
+
 describe("checkedSessionEndpoint", () => {
   it("passes a live session through to next-auth", async () => {
     const { browser } = await signedIn();
@@ -35,7 +43,7 @@ describe("checkedSessionEndpoint", () => {
   });
 
   it("passes other next-auth routes and requests without a session cookie through unchecked", async () => {
-    const findUnique = jest.spyOn(db.user, "findUnique");
+    const findUnique = await spyOnSessionRead();
     try {
       const { browser } = await signedIn(7);
       expect(await (await call(browser, "/api/auth/csrf")).text()).toBe("next-auth");
@@ -64,7 +72,7 @@ describe("checkedSessionEndpoint", () => {
   it("answers 503 with Retry-After, not a 500, while the database is unreachable", async () => {
     const { browser } = await signedIn();
     const error = Object.assign(new Error("Can't reach database server"), { code: "P1001" });
-    const findUnique = jest.spyOn(db.user, "findUnique").mockRejectedValueOnce(error);
+    const findUnique = (await spyOnSessionRead()).mockRejectedValueOnce(error);
     const log = jest.spyOn(console, "error").mockImplementation(() => {});
     try {
       const response = await call(browser);
