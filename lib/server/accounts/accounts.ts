@@ -4,6 +4,8 @@ import { endPendingSignIns } from "../sign-in/challenge";
 import { endUserSessions } from "../sign-in/sessions";
 import { releaseStaleAddress } from "./address-hold";
 import { db } from "../platform/db";
+import { directSqlite } from "../platform/sqlite-direct";
+import { userColumns, userFromRow, type UserRow } from "./user-row";
 
 export type NewAccount = { username: string; email: string; passwordHash: string };
 export type RegisterResult = { ok: true; userId: string } | { ok: false; taken: "username" | "email" };
@@ -45,8 +47,18 @@ export async function registerAccount(account: NewAccount, now = new Date()): Pr
 }
 
 // Identifiers arrive normalised (trimmed, lower-cased) by the login schema.
+// Every password step asks this: on SQLite one statement of the hot path
+// (../platform/sqlite-direct.ts).
 export async function findUserByIdentifier(identifier: string): Promise<User | null> {
-  return identifier.includes("@")
+  const column = identifier.includes("@") ? "email" : "username";
+  const sqlite = directSqlite();
+  if (sqlite) {
+    const row = await sqlite.read((sql) =>
+      sql.get<UserRow>(`SELECT ${userColumns("u")} FROM "User" u WHERE u."${column}" = ?`, identifier),
+    );
+    return row ? userFromRow(row) : null;
+  }
+  return column === "email"
     ? db.user.findUnique({ where: { email: identifier } })
     : db.user.findUnique({ where: { username: identifier } });
 }

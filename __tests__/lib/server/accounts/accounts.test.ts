@@ -47,6 +47,10 @@ describe("findUserByIdentifier", () => {
     expect((await findUserByIdentifier(user.username))?.id).toBe(user.id);
     expect((await findUserByIdentifier(user.email))?.id).toBe(user.id);
     expect(await findUserByIdentifier(`nobody-${user.username}`)).toBeNull();
+    // The whole row, as Prisma reads it (on SQLite the hot path reads it).
+    expect(await findUserByIdentifier(user.email)).toEqual(
+      await db.user.findUnique({ where: { id: user.id } }),
+    );
     expect(await findUserByIdentifier(`nobody-${user.email}`)).toBeNull();
   });
 
