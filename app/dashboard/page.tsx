@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { accountSummary } from "@/lib/server/accounts/account-summary";
+import { accountSummary } from "@/lib/server/sign-in/account-summary";
 import { requireSession } from "@/lib/server/sign-in/session";
 
 export const metadata: Metadata = { title: "Dashboard" };

@@ -1,6 +1,6 @@
 /** @jest-environment node */
 import { createEnrolledUser, type TestUser } from "@/__tests__/kit/users";
-import { accountSummary } from "@/lib/server/accounts/account-summary";
+import { accountSummary } from "@/lib/server/sign-in/account-summary";
 import { consumeRecoveryCode } from "@/lib/server/factors/recovery-codes";
 import { METHOD_NAMES } from "@/lib/server/mail/senders";
 import { db } from "@/lib/server/platform/db";

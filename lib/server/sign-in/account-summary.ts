@@ -2,13 +2,13 @@ import "server-only";
 import { countRecoveryCodesLeft } from "../factors/recovery-codes";
 import { METHOD_NAMES } from "../mail/senders";
 import { directSqlite, parseOptionalSqliteDate, sqliteDate } from "../platform/sqlite-direct";
-import type { CurrentSession } from "../sign-in/session";
-import { signedInWithRecoveryCode, signInEventWindow } from "../sign-in/sign-in-method";
+import type { CurrentSession } from "./session";
+import { signedInWithRecoveryCode, signInEventWindow } from "./sign-in-method";
 
 // What the dashboard shows of the account beyond the session's user: the
 // recovery codes left, and whether this session's sign-in used one. On
 // SQLite one statement of the hot path (../platform/sqlite-direct.ts); the
-// same questions as ../sign-in/sign-in-method.ts asks through Prisma.
+// same questions as ./sign-in-method.ts asks through Prisma.
 export type AccountSummary = { recoveryCodesLeft: number; usedRecoveryCode: boolean };
 
 type SummaryRow = {
