@@ -31,6 +31,7 @@ export const SQLITE_PRAGMAS = [
 type BetterSqliteConnection = {
   prepare(sql: string): SqliteStatement & PreparedForPrisma;
   readonly inTransaction: boolean;
+  readonly open: boolean;
 };
 type PreparedForPrisma = {
   reader: boolean;
@@ -71,6 +72,9 @@ function reusePreparedStatements(connection: BetterSqliteConnection): SqliteConn
     prepare,
     get inTransaction() {
       return connection.inTransaction;
+    },
+    get open() {
+      return connection.open;
     },
   };
 }
@@ -139,10 +143,12 @@ function client(): PrismaClient {
 }
 
 // The SQLite connection of the app's client, once the client has connected
-// (./sqlite-direct.ts); null before, and on PostgreSQL.
+// (./sqlite-direct.ts); null before, after it disconnected (until its next
+// query connects it again), and on PostgreSQL.
 export function connectedSqlite(): SqliteConnection | null {
   const current = globalForPrisma.prisma;
-  return (current && sqliteConnections.get(current)) ?? null;
+  const connection = current && sqliteConnections.get(current);
+  return connection && connection.open ? connection : null;
 }
 
 // Created on first use, so that importing this module at build time opens no

@@ -23,6 +23,8 @@ export type SqliteStatement = {
 export type SqliteConnection = {
   prepare(sql: string): SqliteStatement;
   readonly inTransaction: boolean;
+  // False once the client disconnected (it opens a new connection when used again).
+  readonly open: boolean;
 };
 
 // What a transaction's work is given: rows come back as plain objects,

@@ -99,3 +99,16 @@ describe("the SQLite hot path", () => {
     expect(row).toEqual({ count: 7 });
   });
 });
+
+describe("the SQLite hot path after the client disconnected", () => {
+  it("is not offered until the client's next query connects it again, and then works", async () => {
+    await connected();
+    await db.$disconnect();
+    expect(directSqlite()).toBeNull();
+    const sqlite = await connected();
+    const k = key("reconnected");
+    const now = sqliteDate(new Date());
+    await sqlite.transaction((sql) => sql.run(insert, k, 2, now, now));
+    expect(await db.rateLimit.findUnique({ where: { key: k } })).toMatchObject({ count: 2 });
+  });
+});
