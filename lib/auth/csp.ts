@@ -1,16 +1,11 @@
 // Edge-safe: imported by middleware.ts.
 
-export function contentSecurityPolicy(nonce: string, development: boolean): string {
-  const directives: Record<string, string[]> = {
+function directives(development: boolean, nonceSource: string): string {
+  const policy: Record<string, string[]> = {
     "default-src": ["'self'"],
     // 'strict-dynamic' lets Next.js's nonce'd bootstrap load its chunks;
     // development needs eval for React's debugging aids.
-    "script-src": [
-      "'self'",
-      `'nonce-${nonce}'`,
-      "'strict-dynamic'",
-      ...(development ? ["'unsafe-eval'"] : []),
-    ],
+    "script-src": ["'self'", nonceSource, "'strict-dynamic'", ...(development ? ["'unsafe-eval'"] : [])],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'"],
@@ -20,7 +15,22 @@ export function contentSecurityPolicy(nonce: string, development: boolean): stri
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
   };
-  return Object.entries(directives)
+  return Object.entries(policy)
     .map(([name, values]) => `${name} ${values.join(" ")}`)
     .join("; ");
+}
+
+// Built on every request that middleware lets through, so the policy is
+// assembled once per mode and only the nonce is put in per request.
+const SLOT = "'nonce-\u0000'";
+const templates = new Map<boolean, readonly [string, string]>();
+
+export function contentSecurityPolicy(nonce: string, development: boolean): string {
+  let parts = templates.get(development);
+  if (!parts) {
+    const [before, after] = directives(development, SLOT).split(SLOT);
+    parts = [before ?? "", after ?? ""] as const;
+    templates.set(development, parts);
+  }
+  return `${parts[0]}'nonce-${nonce}'${parts[1]}`;
 }

@@ -87,6 +87,8 @@ const FORM_DATA_ARGUMENT = /^\$K[0-9a-f]{1,8}$/;
 // argument list as text (an action that declares none gets "[]") or, when it
 // holds a FormData, as multipart with the list in field "0". Every action of
 // this app that takes arguments is a form's, so its last one is the FormData.
+// It reads the request's body, not a clone: Next.js hands middleware a copy of
+// the body of its own, and cloning it again (a tee) cost more than parsing it.
 export async function isMalformedActionCall(request: Request): Promise<boolean> {
   const actionId = request.headers.get("next-action") ?? "";
   const declared = declaredArguments(actionId);
@@ -94,8 +96,8 @@ export async function isMalformedActionCall(request: Request): Promise<boolean> 
   const type = request.headers.get("content-type") ?? "";
   let model: FormDataEntryValue | null;
   try {
-    if (type.startsWith("multipart/form-data")) model = (await request.clone().formData()).get("0");
-    else if (type.startsWith("text/plain")) model = await request.clone().text();
+    if (type.startsWith("multipart/form-data")) model = (await request.formData()).get("0");
+    else if (type.startsWith("text/plain")) model = await request.text();
     else return true;
   } catch {
     return true;

@@ -84,7 +84,8 @@ function parseJson(value: FormDataEntryValue | null): unknown {
 // and the bound arguments "$ACTION_n:k" (the form state, a JSON array).
 // Next.js answers a 500 when such a body is not multipart at all or when a
 // bound row is missing, not JSON, or more than plain JSON (form-posts.ts), so
-// those are refused as bad input.
+// those are refused as bad input. Like isMalformedActionCall, it reads the
+// request's own body (middleware's copy), not a clone.
 export async function isMalformedFormPost(request: Request): Promise<boolean> {
   const type = request.headers.get("content-type") ?? "";
   if (
@@ -96,7 +97,7 @@ export async function isMalformedFormPost(request: Request): Promise<boolean> {
   }
   let form: FormData;
   try {
-    form = await request.clone().formData();
+    form = await request.formData();
   } catch {
     return true;
   }

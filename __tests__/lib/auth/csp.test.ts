@@ -34,4 +34,14 @@ describe("contentSecurityPolicy", () => {
     expect(contentSecurityPolicy("first", false)).not.toBe(contentSecurityPolicy("second", false));
     expect(contentSecurityPolicy("second", false)).toContain("'nonce-second'");
   });
+
+  it("keeps the two modes apart whichever is asked for first, with exactly one nonce", () => {
+    const development = contentSecurityPolicy("dev", true);
+    const production = contentSecurityPolicy("prod", false);
+    expect(production).not.toContain("unsafe-eval");
+    expect(production).not.toContain("'nonce-dev'");
+    expect(development).toContain("'unsafe-eval'");
+    expect(production.match(/'nonce-/g)).toHaveLength(1);
+    expect(directives(production).get("script-src")).toEqual(["'self'", "'nonce-prod'", "'strict-dynamic'"]);
+  });
 });
