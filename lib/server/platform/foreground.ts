@@ -1,6 +1,7 @@
 import "server-only";
 import { subscribe } from "node:diagnostics_channel";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { setImmediate as nextTurn } from "node:timers/promises";
 
 // Page views (GET and HEAD requests) are the foreground: a person is looking
 // at a blank tab until the answer is written. Node's own HTTP server reports
@@ -52,11 +53,21 @@ export function foregroundActive(withinMs: number): boolean {
   return inFlight > 0 || performance.now() - lastSeenAt < withinMs;
 }
 
+// The loop polls its sockets once more before this resolves: a setImmediate
+// made during the poll phase runs in that same turn's check phase, one made
+// then runs only after the next poll. So a page view whose request arrived
+// during the work just done is counted before anything is decided.
+async function afterNextPoll(): Promise<void> {
+  await nextTurn();
+  await nextTurn();
+}
+
 // Resolves once no page view is in flight, or after `maxWaitMs` however busy
 // the pages are, so that background work is delayed but never starved.
-export function foregroundIdle(maxWaitMs: number): Promise<void> {
+export async function foregroundIdle(maxWaitMs: number): Promise<void> {
   watch();
-  if (inFlight === 0) return Promise.resolve();
+  await afterNextPoll();
+  if (inFlight === 0) return;
   return new Promise((resolve) => {
     const timer = setTimeout(wake, maxWaitMs);
     function wake(): void {

@@ -60,8 +60,8 @@ export class WorkQueue {
         this.#pump();
       });
     try {
-      await this.options.admit?.();
       await nextTurn();
+      await this.options.admit?.();
       return { admitted: true, value: await task() };
     } finally {
       this.#running -= 1;
