@@ -36,10 +36,15 @@ const MAX_WAITING = 100;
 
 // The password step as a whole (loginAction's `queue`) waits its turn here,
 // before the hasher's own line, and gives page views the event loop first:
-// none starts while a page view is in flight, one at a time while pages are
-// being viewed, and each steps aside again around its hash (lib/server/policy.ts
-// PASSWORD_STEP_QUEUE). Without page views it runs at full concurrency.
-const yieldToPages = (): Promise<void> => foregroundIdle(PASSWORD_STEP_QUEUE.pageWaitMs);
+// while pages are being viewed, one step at a time, none starting while a
+// page view is in flight, and each stepping aside again around its hash
+// (lib/server/policy.ts PASSWORD_STEP_QUEUE). While nobody views a page the
+// yields cost nothing, so a burst of sign-ins alone runs as before.
+async function yieldToPages(): Promise<void> {
+  if (foregroundActive(PASSWORD_STEP_QUEUE.pagesRecentMs))
+    await foregroundIdle(PASSWORD_STEP_QUEUE.pageWaitMs);
+}
+
 export const passwordSteps = new WorkQueue({
   concurrency: () =>
     foregroundActive(PASSWORD_STEP_QUEUE.pagesRecentMs)

@@ -1,5 +1,4 @@
 import "server-only";
-import { setImmediate as nextTurn } from "node:timers/promises";
 
 export type WorkQueueOptions = {
   // Tasks running at once, at most; a function is asked again at every start
@@ -17,9 +16,8 @@ export type QueueOutcome<T> = { admitted: true; value: T } | { admitted: false }
 // Work that competes with page renders for the one event loop (the password
 // step: Next.js's action, the database, the hash) runs a few at a time, the
 // rest waiting in arrival order. Node cannot pre-empt a task, so what keeps a
-// page fast under a burst is how little other work is ready when it is:
-// every task starts one loop turn after it is admitted, so that requests
-// already read from their sockets (a page view) get the loop first.
+// page fast under a burst is how little other work is ready when it is: few
+// tasks at once, and each starting only when `admit` lets it.
 export class WorkQueue {
   #running = 0;
   readonly #waiting: (() => void)[] = [];
@@ -60,7 +58,6 @@ export class WorkQueue {
         this.#pump();
       });
     try {
-      await nextTurn();
       await this.options.admit?.();
       return { admitted: true, value: await task() };
     } finally {
