@@ -11,6 +11,7 @@ import {
   hashPassword,
   passwordChecksBusy,
   passwordNeedsRehash,
+  passwordSteps,
   verifyPassword,
   verifyPasswordForUnknownUser,
 } from "@/lib/server/accounts/password";
@@ -39,6 +40,7 @@ export async function loginAction(previous: FormState, formData: FormData): Prom
     path: "/login",
     schema: loginSchema,
     values: ["identifier"],
+    queue: { work: passwordSteps, busyMessage: MESSAGES.passwordChecksBusy },
     run: async ({ data: { identifier, password }, formData, request }): Promise<FormState> => {
       // Refused before anything is counted or written: nothing was tried.
       if (passwordChecksBusy()) return { message: MESSAGES.passwordChecksBusy };

@@ -467,3 +467,28 @@ export const ACCOUNT_DELETION_MESSAGES = {
   proofRefused:
     "That confirmation has expired. Enter your password and a current code again to delete your account.",
 } as const;
+
+// ---------------------------------------------------------------------------
+// The password step's work queue (issue 16, goal 3: `/` stays fast during a
+// burst of sign-ins; lib/server/platform/work-queue.ts, foreground.ts, wired by
+// loginAction's `queue` and lib/server/accounts/password.ts). A password step
+// costs the event loop several times a page render, and Node cannot pre-empt
+// it: page views go first, and the step waits (it is never refused sooner).
+
+export const PASSWORD_STEP_QUEUE = {
+  // Password steps past the form's parsing at once while nobody views a page:
+  // enough to keep the event loop and the hasher busy (2 cost a third of the
+  // throughput at 16 connections), so a burst alone is served as fast as before.
+  concurrency: 8,
+  // While pages are being viewed (one in flight, or one ended within
+  // `pagesRecentMs`), one at a time, so that a page's turns of the loop wait
+  // behind one step's stretch of work at most.
+  concurrencyBesidePages: 1,
+  pagesRecentMs: 500,
+  // A step whose turn came (and a step around its hash) waits for the page
+  // views in flight to end, but never longer than this: delayed, not starved.
+  pageWaitMs: 100,
+  // As many as the hasher let wait before (lib/server/accounts/password.ts): a
+  // sign-in waits up to ~2 s in line; past it, it is told to come back.
+  maxWaiting: 100,
+} as const;

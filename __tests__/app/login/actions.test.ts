@@ -7,7 +7,9 @@ import { createEnrolledUser, rowCounts, uniqueName } from "@/__tests__/kit/users
 import { createChallenge } from "@/lib/server/sign-in/challenge";
 import { db } from "@/lib/server/platform/db";
 import { passwordLimitSubject } from "@/lib/server/sign-in/known-device";
-import { hashPassword } from "@/lib/server/accounts/password";
+import { hashPassword, passwordSteps } from "@/lib/server/accounts/password";
+import { MESSAGES, PASSWORD_STEP_QUEUE } from "@/lib/server/policy";
+import { Browser } from "@/__tests__/kit/browsers";
 import { freshIp } from "@/__tests__/kit/names";
 
 jest.mock("next/headers", () => jest.requireActual("@/__tests__/kit/request-scope").nextHeaders);
@@ -295,5 +297,38 @@ describe("loginAction", () => {
       expect(result?.errors?.identifier).toEqual(["Enter your username or email"]);
       expect(await rowCounts()).toEqual(before);
     });
+  });
+});
+
+describe("the password step's queue", () => {
+  it("lets a burst of password steps wait their turn: every one gets through, none is refused", async () => {
+    const users = await Promise.all(Array.from({ length: 6 }, () => createEnrolledUser()));
+    const answers = await Promise.all(
+      users.map((user) =>
+        new Browser(freshIp()).run(() => login({ identifier: user.username, password: user.password })),
+      ),
+    );
+    expect(answers.map((answer) => answer.redirectedTo)).toEqual(
+      Array(6).fill("/login/verify?callbackUrl=%2Fdashboard"),
+    );
+  });
+
+  it("answers at once, counting and writing nothing, while the line is full", async () => {
+    const user = await createEnrolledUser();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const places = PASSWORD_STEP_QUEUE.concurrency + PASSWORD_STEP_QUEUE.maxWaiting;
+    const ahead = Array.from({ length: places }, () => passwordSteps.run(() => released));
+    expect(passwordSteps.waiting).toBe(PASSWORD_STEP_QUEUE.maxWaiting);
+    const before = await rowCounts();
+    const { result, redirectedTo } = await login({ identifier: user.username, password: user.password });
+    expect(redirectedTo).toBeUndefined();
+    expect(result).toEqual({ message: MESSAGES.passwordChecksBusy, values: { identifier: user.username } });
+    expect(await rowCounts()).toEqual(before);
+    release();
+    await Promise.all(ahead);
+    expect((await login({ identifier: user.username, password: user.password })).redirectedTo).toBe(
+      "/login/verify?callbackUrl=%2Fdashboard",
+    );
   });
 });

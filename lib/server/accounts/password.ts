@@ -4,6 +4,9 @@ import { availableParallelism } from "node:os";
 import { hash as argon2Hash, verify as argon2Verify, type Options } from "@node-rs/argon2";
 import bcrypt from "bcryptjs";
 import { Slots } from "../platform/slots";
+import { foregroundActive, foregroundIdle } from "../platform/foreground";
+import { WorkQueue } from "../platform/work-queue";
+import { PASSWORD_STEP_QUEUE } from "../policy";
 
 // The package's Algorithm is an ambient const enum, which isolatedModules cannot
 // read (and which is an empty object at run time): Algorithm.Argon2id === 2.
@@ -31,6 +34,26 @@ const hashing = new Slots(Math.max(1, availableParallelism() - 1));
 // come back at once rather than being made to wait longer.
 const MAX_WAITING = 100;
 
+// The password step as a whole (loginAction's `queue`) waits its turn here,
+// before the hasher's own line, and gives page views the event loop first:
+// while pages are being viewed, one step at a time, none starting while a
+// page view is in flight, and each stepping aside again around its hash
+// (lib/server/policy.ts PASSWORD_STEP_QUEUE). While nobody views a page the
+// yields cost nothing, so a burst of sign-ins alone runs as before.
+async function yieldToPages(): Promise<void> {
+  if (foregroundActive(PASSWORD_STEP_QUEUE.pagesRecentMs))
+    await foregroundIdle(PASSWORD_STEP_QUEUE.pageWaitMs);
+}
+
+export const passwordSteps = new WorkQueue({
+  concurrency: () =>
+    foregroundActive(PASSWORD_STEP_QUEUE.pagesRecentMs)
+      ? PASSWORD_STEP_QUEUE.concurrencyBesidePages
+      : PASSWORD_STEP_QUEUE.concurrency,
+  maxWaiting: PASSWORD_STEP_QUEUE.maxWaiting,
+  admit: yieldToPages,
+});
+
 export function passwordChecksBusy(): boolean {
   return hashing.waiting >= MAX_WAITING;
 }
@@ -39,7 +62,16 @@ export function hashPassword(password: string): Promise<string> {
   return hashing.run(() => argon2Hash(password, ARGON2_OPTIONS));
 }
 
-export function verifyPassword(hash: string, password: string): Promise<boolean> {
+// The hash is where a password step can step aside for page views: the work
+// before it and the work after it are each one unbroken stretch of the loop.
+export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  await yieldToPages();
+  const valid = await checkHash(hash, password);
+  await yieldToPages();
+  return valid;
+}
+
+function checkHash(hash: string, password: string): Promise<boolean> {
   return hashing.run(async () => {
     try {
       if (hash.startsWith("$argon2")) return await argon2Verify(hash, password);

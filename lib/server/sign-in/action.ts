@@ -9,6 +9,7 @@ import { schedulePrune } from "../platform/prune";
 import type { RateLimitVerdict } from "../platform/rate-limit";
 import { getRequestContext, type RequestContext } from "../platform/request-context";
 import { orUnavailableForm, orUnavailablePage } from "../platform/unavailable";
+import type { WorkQueue } from "../platform/work-queue";
 import { MESSAGES, retryMessage } from "../policy";
 import { getPendingChallenge, type PendingChallenge } from "./challenge";
 import { getCurrentSession, type CurrentSession } from "./session";
@@ -98,9 +99,13 @@ export function formAction<
   base?: (previous: S) => FormState;
   // Claims the action's tries before the work; a refusal says when to retry.
   limits?: (context: LimitContext<G, Parsed<Z>>) => Promise<RateLimitVerdict>;
+  // Heavy work waits its turn in `work` from the guard on (the form already
+  // read by Next.js), so a burst of it leaves the event loop to page renders;
+  // a full queue answers `busyMessage` at once, having done nothing.
+  queue?: { work: WorkQueue; busyMessage: string };
   run: (context: ActionContext<G, Parsed<Z>, S>) => Promise<S>;
 }): FormAction<S, Z> {
-  const { guard, path, refuse, schema, values, base, limits, run } = options;
+  const { guard, path, refuse, schema, values, base, limits, queue, run } = options;
   const action = async (previous = {} as S, formData = new FormData()): Promise<S> => {
     // Bounded storage: the writers (sign-in, registration, every form) keep
     // the tables pruned, at most once a minute, after the response.
@@ -112,25 +117,29 @@ export function formAction<
     const start = { ...base?.(previous), ...echoed };
     // S is FormState plus optional fields, so a bare FormState is one.
     const refused = (state: FormState) => ({ ...start, ...state }) as S;
-    return orUnavailableForm(async () => {
-      const guarded = await pass(guard, path);
-      if (!guarded) return refused({ message: MESSAGES.setupExpired });
-      const refusal = refuse?.(guarded);
-      if (refusal) return refused(refusal);
-      const formSchema = typeof schema === "function" ? schema(guarded) : schema;
-      const parsed = formSchema?.safeParse(Object.fromEntries(formData));
-      if (parsed && !parsed.success) return refused({ errors: fieldErrors(parsed.error) });
-      const context = {
-        ...guarded,
-        data: parsed?.data as Parsed<Z>,
-        formData,
-        previous,
-        request: await getRequestContext(),
-      };
-      const verdict: RateLimitVerdict = limits ? await limits(context) : { ok: true };
-      if (!verdict.ok) return refused({ message: retryMessage(verdict.retryAfterSeconds) });
-      return { ...(await run(context)), ...echoed };
-    }, refused({}));
+    const answer = () =>
+      orUnavailableForm(async () => {
+        const guarded = await pass(guard, path);
+        if (!guarded) return refused({ message: MESSAGES.setupExpired });
+        const refusal = refuse?.(guarded);
+        if (refusal) return refused(refusal);
+        const formSchema = typeof schema === "function" ? schema(guarded) : schema;
+        const parsed = formSchema?.safeParse(Object.fromEntries(formData));
+        if (parsed && !parsed.success) return refused({ errors: fieldErrors(parsed.error) });
+        const context = {
+          ...guarded,
+          data: parsed?.data as Parsed<Z>,
+          formData,
+          previous,
+          request: await getRequestContext(),
+        };
+        const verdict: RateLimitVerdict = limits ? await limits(context) : { ok: true };
+        if (!verdict.ok) return refused({ message: retryMessage(verdict.retryAfterSeconds) });
+        return { ...(await run(context)), ...echoed };
+      }, refused({}));
+    if (!queue) return answer();
+    const queued = await queue.work.run(answer);
+    return queued.admitted ? queued.value : refused({ message: queue.busyMessage });
   };
   return action as FormAction<S, Z>;
 }

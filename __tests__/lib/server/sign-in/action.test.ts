@@ -8,6 +8,7 @@ import { form, runAction } from "@/__tests__/kit/request-scope";
 import { createEnrolledUser, rowCounts } from "@/__tests__/kit/users";
 import { db } from "@/lib/server/platform/db";
 import { claimWindowTry } from "@/lib/server/platform/rate-limit";
+import { WorkQueue } from "@/lib/server/platform/work-queue";
 import { UNAVAILABLE_MESSAGE } from "@/lib/server/platform/unavailable";
 import { MESSAGES, retryMessage } from "@/lib/server/policy";
 import { formAction, pageAction } from "@/lib/server/sign-in/action";
@@ -172,6 +173,74 @@ describe("formAction", () => {
     expect(Object.keys(invalid.result?.errors ?? {})).toEqual(["name", "code"]);
     const ran = await runAction(() => action(previous, form({ name: "ada", code: "123456" })));
     expect(ran.result).toEqual({ message: "ran" });
+  });
+});
+
+describe("formAction with a queue", () => {
+  const held = () => {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    return { opened, open };
+  };
+  const turns = async () => {
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+  const queued = (work: WorkQueue) => {
+    const key = `probe:${uniqueName()}`;
+    const steps: string[] = [];
+    const action = formAction({
+      guard: "none",
+      path: "/probe",
+      schema,
+      values: ["name"],
+      queue: { work, busyMessage: "Busy, come back" },
+      limits: async () => {
+        steps.push("limits");
+        return claimWindowTry(key, ONE_TRY);
+      },
+      run: async ({ data }): Promise<FormState> => {
+        steps.push("run");
+        if (data.name === "redirect") redirect("/elsewhere");
+        return { message: `hello ${data.name}` };
+      },
+    });
+    return { action, steps, key };
+  };
+
+  it("waits for its turn rather than refusing, then does the whole work", async () => {
+    const work = new WorkQueue({ concurrency: 1, maxWaiting: 5 });
+    const ahead = held();
+    const first = work.run(() => ahead.opened);
+    const { action, steps } = queued(work);
+    const answer = runAction(() => action({}, form({ name: "ada", code: "123456" })));
+    await turns();
+    expect(steps).toEqual([]);
+    expect(work.waiting).toBe(1);
+    ahead.open();
+    await first;
+    expect((await answer).result).toEqual({ message: "hello ada", values: { name: "ada" } });
+    expect(steps).toEqual(["limits", "run"]);
+  });
+
+  it("answers a full queue with its message at once, claiming no limit and doing no work", async () => {
+    const work = new WorkQueue({ concurrency: 1, maxWaiting: 0 });
+    const ahead = held();
+    const first = work.run(() => ahead.opened);
+    const { action, steps, key } = queued(work);
+    const { result } = await runAction(() => action({}, form({ name: "ada", code: "123456" })));
+    expect(result).toEqual({ message: "Busy, come back", values: { name: "ada" } });
+    expect(steps).toEqual([]);
+    expect(await db.rateLimit.findUnique({ where: { key } })).toBeNull();
+    ahead.open();
+    await first;
+  });
+
+  it("lets a redirect in the work pass through and frees the place", async () => {
+    const work = new WorkQueue({ concurrency: 1, maxWaiting: 0 });
+    const { action } = queued(work);
+    const { redirectedTo } = await runAction(() => action({}, form({ name: "redirect", code: "123456" })));
+    expect(redirectedTo).toBe("/elsewhere");
+    expect(work.running).toBe(0);
   });
 });
 
