@@ -232,7 +232,8 @@ process.on("exit", stopServers);
 
 const sqlite = {
   name: "SQLite",
-  title: "SQLite (the default: one file, WAL, synchronous=FULL)",
+  title:
+    "SQLite (the default: one file, WAL, synchronous=FULL but for rate-limit counters and pending sign-ins)",
   seeding: "a numbers range made by a recursive CTE, 50,000 rows a statement, better-sqlite3",
   start: () => startServer(),
   startSmall: () => startServer({ folder: `${BENCH_DIR}-small`, build: false }),
